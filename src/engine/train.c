@@ -1,0 +1,502 @@
+/* train.c -- mini-batch training: shuffling, the batch loop over worker
+ * threads, validation, early stopping and divergence.
+ *
+ * Every buffer of a run is sized and allocated, and every thread started,
+ * before the first epoch; the epochs allocate nothing.  Each batch is cut
+ * into chunks of MLP_CHUNK rows whose gradients are computed by whichever
+ * worker is free and added in chunk order, so the result is the same bits
+ * for any thread count (see grad.h).
+ *
+ * The gradient of a batch is the mean over its rows, the last, shorter
+ * batch of an epoch included, plus l2 w for every weight (biases are not
+ * decayed).  The losses reported, per epoch and in the result, are mean
+ * data losses without the l2/2 ||W||^2 penalty, so that training and
+ * validation figures compare; the squared error is (y - t)^2 / 2.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "engine/grad.h"
+#include "engine/mem.h"
+#include "engine/optim.h"
+#include "engine/pool.h"
+#include "engine/rng.h"
+#include "engine/split.h"
+#include "mlp/train.h"
+
+#define MAX_THREADS 1024
+
+/* The defaults:
+ *     epochs 500, batch 32, rate 0.03, optim adam with beta1 0.9,
+ *     beta2 0.999 and eps 1e-8; momentum 0.9 (used by optim momentum);
+ *     l2 0; validation 0 (none); patience 0 (never stop early); seed 1;
+ *     threads 0 (one); no report callback, no stop flag.
+ * With them a 2-8-1 network separates the two crescents of
+ * data/points.csv (300 rows, standardised) completely with a sigmoid,
+ * tanh or relu hidden layer for seeds 1 to 8; 200 epochs, or a rate of
+ * 0.01, left sigmoid and tanh on a plateau near 92% for some seeds. */
+void mlp_train_defaults(mlp_train_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->epochs = 500;
+    o->batch = 32;
+    o->rate = 0.03f;
+    o->optim = MLP_OPTIM_ADAM;
+    o->momentum = 0.9f;
+    o->beta1 = 0.9f;
+    o->beta2 = 0.999f;
+    o->eps = 1e-8f;
+    o->l2 = 0.0f;
+    o->validation = 0.0f;
+    o->patience = 0;
+    o->seed = 1;
+    o->threads = 0;
+}
+
+/* One training run: the data, its split, and every buffer it needs. */
+typedef struct run {
+    mlp_net *net;
+    const float *x, *y;
+    const mlp_train_options *o;
+    size_t n_rows, n_train, n_val, batch, n_classes;
+    size_t *idx;            /* training rows [0, n_train), then held out */
+    size_t *order;          /* scratch for the split */
+    size_t *count;          /* n_classes: rows a class */
+    float *grad;            /* the batch's gradient, like params */
+    float *chunk_grad;      /* gradients of chunks 1.., or one scratch */
+    size_t stride;          /* floats from one chunk gradient to the next:
+                             * n_params rounded up to whole MLP_ALIGN, so
+                             * that every gradient vector is aligned alike
+                             * and the kernels treat all chunks the same */
+    double *chunk_loss;     /* a chunk's summed loss */
+    size_t *chunk_right;    /* a chunk's rows classified right */
+    float *last_good;       /* params at the end of the last finite epoch */
+    float *best;            /* params of the best validation epoch */
+    mlp_optim_state opt;
+    size_t n_workers;
+    mlp_grad_ws *ws;        /* one scratch a worker */
+    mlp_pool *pool;         /* NULL with one worker */
+    void *block;
+    mlp_rng rng;
+    struct timespec t0;
+
+    /* the job the chunks belong to */
+    const size_t *job_rows;
+    size_t job_n;
+    float job_scale;
+    int job_backward, job_parallel;
+} run;
+
+/* Seconds since the run started. */
+static double elapsed(const run *r)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - r->t0.tv_sec)
+           + 1e-9 * (double)(t.tv_nsec - r->t0.tv_nsec);
+}
+
+/* Check the options against the data; returns a status. */
+static mlp_status check_options(const mlp_train_options *o, size_t n_rows,
+                                mlp_error *err)
+{
+    const char *bad = NULL;
+
+    if (n_rows == 0)
+        bad = "there are no rows to train on";
+    else if (o->epochs == 0)
+        bad = "the number of epochs must be at least 1";
+    else if (o->batch == 0)
+        bad = "the batch size must be at least 1";
+    else if (!(o->rate > 0.0f) || !isfinite(o->rate))
+        bad = "the learning rate must be a positive number";
+    else if (!(o->momentum >= 0.0f && o->momentum < 1.0f))
+        bad = "the momentum must be at least 0 and below 1";
+    else if (!(o->beta1 >= 0.0f && o->beta1 < 1.0f)
+             || !(o->beta2 >= 0.0f && o->beta2 < 1.0f) || !(o->eps > 0.0f)
+             || !isfinite(o->eps))
+        bad = "adam needs 0 <= beta1, beta2 < 1 and eps > 0";
+    else if (!(o->l2 >= 0.0f) || !isfinite(o->l2))
+        bad = "the weight decay must be a number of at least 0";
+    else if (!(o->validation >= 0.0f && o->validation < 1.0f))
+        bad = "the validation share must be at least 0 and below 1";
+    else if (o->patience > 0 && o->validation == 0.0f)
+        bad = "patience needs a validation share to judge the epochs by";
+    else if (o->threads > MAX_THREADS)
+        bad = "too many threads";
+    else if ((unsigned)o->optim > MLP_OPTIM_ADAM)
+        bad = "unknown optimiser";
+    if (bad != NULL)
+        return mlp_error_set(err, MLP_STATUS_USAGE, "%s", bad);
+    return MLP_STATUS_OK;
+}
+
+/* Chunks of MLP_CHUNK rows in n rows. */
+static size_t chunks(size_t n)
+{
+    return n / MLP_CHUNK + (n % MLP_CHUNK != 0);
+}
+
+/* Hold out o->validation of the rows, stratified by class: each class
+ * gives its share, rounded, from a shuffled order.  Returns a status. */
+static mlp_status split(run *r, mlp_error *err)
+{
+    double v = r->o->validation;
+    size_t n_groups = r->n_classes > 0 ? r->n_classes : 1;
+    size_t start = 0, ti = 0, vi;
+
+    r->n_train = r->n_rows;
+    r->n_val = 0;
+    if (v == 0.0) {
+        for (size_t i = 0; i < r->n_rows; i++)
+            r->idx[i] = i;
+        return MLP_STATUS_OK;
+    }
+    mlp_split_order(r->y, r->n_rows, r->n_classes, &r->rng, r->order,
+                    r->count);
+    if (r->n_classes == 0)
+        r->count[0] = r->n_rows;
+
+    /* held-out rows a group, then where they go */
+    for (size_t c = 0; c < n_groups; c++)
+        r->n_val += (size_t)(r->count[c] * v + 0.5);
+    if (r->n_val == 0 || r->n_val >= r->n_rows)
+        return mlp_error_set(err, MLP_STATUS_USAGE,
+                             "a validation share of %g leaves %s of %zu "
+                             "rows", v, r->n_val == 0 ? "no held-out row"
+                             : "no training row", r->n_rows);
+    r->n_train = r->n_rows - r->n_val;
+    vi = r->n_train;
+    for (size_t c = 0; c < n_groups; c++) {
+        size_t hold = (size_t)(r->count[c] * v + 0.5);
+
+        for (size_t j = 0; j < r->count[c]; j++)
+            r->idx[j < hold ? vi++ : ti++] = r->order[start + j];
+        start += r->count[c];
+    }
+    return MLP_STATUS_OK;
+}
+
+/* Place every buffer of the run in arena a (see mem.h). */
+static void layout(run *r, mlp_arena *a)
+{
+    size_t p = r->net->n_params;
+    size_t per_batch = chunks(r->batch), n_bufs, n_res, n = 0;
+
+    /* chunk gradient buffers: one per chunk after the first when
+     * threads share a batch, one scratch when chunks run in turn */
+    n_bufs = r->pool != NULL ? per_batch - 1 : (per_batch > 1);
+    n_res = chunks(r->n_rows);
+    r->stride = p + (MLP_ALIGN / sizeof(float) - 1);
+    r->stride -= r->stride % (MLP_ALIGN / sizeof(float));
+    if (r->stride < p || !mlp_size_mul(n_bufs, r->stride, &n))
+        a->overflow = 1;
+    r->idx = mlp_arena_take(a, r->n_rows, sizeof(size_t));
+    r->order = mlp_arena_take(a, r->n_rows, sizeof(size_t));
+    r->count = mlp_arena_take(a, r->n_classes + 1, sizeof(size_t));
+    r->grad = mlp_arena_take(a, p, sizeof(float));
+    r->chunk_grad = mlp_arena_take(a, n, sizeof(float));
+    r->chunk_loss = mlp_arena_take(a, n_res, sizeof(double));
+    r->chunk_right = mlp_arena_take(a, n_res, sizeof(size_t));
+    r->last_good = mlp_arena_take(a, p, sizeof(float));
+    r->best = mlp_arena_take(a, r->o->validation > 0.0f ? p : 0,
+                             sizeof(float));
+    mlp_optim_layout(&r->opt, r->o, p, a);
+    for (size_t w = 0; w < r->n_workers; w++)
+        mlp_grad_ws_layout(&r->ws[w], r->net, MLP_CHUNK, a);
+}
+
+/* Size and allocate everything, start the workers; returns a status. */
+static mlp_status setup(run *r, mlp_error *err)
+{
+    mlp_arena a = { NULL, 0, 0 };
+    size_t threads = r->o->threads > 0 ? r->o->threads : 1;
+    size_t most = chunks(r->n_rows);
+    mlp_status st;
+
+    /* workers: no more than there can be chunks at once */
+    r->n_workers = threads < most ? threads : most;
+    if (r->n_workers > 1) {
+        st = mlp_pool_new(&r->pool, r->n_workers, err);
+        if (st != MLP_STATUS_OK)
+            return st;
+    }
+    r->ws = calloc(r->n_workers, sizeof *r->ws);
+    if (r->ws == NULL)
+        return mlp_error_set(err, MLP_STATUS_NOMEM, "out of memory");
+
+    /* one block for every buffer: measure, allocate, place */
+    layout(r, &a);
+    if (a.overflow || (r->block = mlp_aligned_alloc(a.used)) == NULL)
+        return mlp_error_set(err, MLP_STATUS_NOMEM,
+                             "cannot allocate the %zu bytes training needs",
+                             a.used);
+    a.base = r->block;
+    a.used = 0;
+    layout(r, &a);
+    mlp_optim_reset(&r->opt);
+    return MLP_STATUS_OK;
+}
+
+/* Free what setup made. */
+static void teardown(run *r)
+{
+    mlp_pool_free(r->pool);
+    free(r->ws);
+    free(r->block);
+}
+
+/* Gather a chunk's rows and targets into a worker's scratch. */
+static void gather(const run *r, const size_t *rows, size_t n,
+                   mlp_grad_ws *ws)
+{
+    size_t d = r->net->width[0];
+
+    for (size_t i = 0; i < n; i++) {
+        memcpy(ws->x + i * d, r->x + rows[i] * d, d * sizeof(float));
+        ws->t[i] = r->y[rows[i]];
+    }
+}
+
+/* Chunk c of the current job on a worker: its loss, its rows right and,
+ * for a backward job, its gradient (chunk 0's straight into grad). */
+static void chunk_task(void *ctx, size_t c, size_t worker)
+{
+    run *r = ctx;
+    mlp_grad_ws *ws = &r->ws[worker];
+    size_t first = c * MLP_CHUNK, n = r->job_n - first;
+    float *g;
+
+    if (n > MLP_CHUNK)
+        n = MLP_CHUNK;
+    gather(r, r->job_rows + first, n, ws);
+    if (!r->job_backward) {
+        r->chunk_loss[c] = mlp_grad_loss(r->net, ws, ws->x, ws->t, n,
+                                         &r->chunk_right[c]);
+        return;
+    }
+    g = c == 0 ? r->grad
+        : r->chunk_grad + (r->job_parallel ? (c - 1) * r->stride : 0);
+    r->chunk_loss[c] = mlp_grad_compute(r->net, ws, ws->x, ws->t, n,
+                                        r->job_scale, g,
+                                        &r->chunk_right[c]);
+}
+
+/* Run n rows through the network in chunks, the gradient too when
+ * backward; returns the summed loss, and the rows right in *right.  Sums
+ * go in chunk order, whoever computed the chunks. */
+static double run_chunks(run *r, const size_t *rows, size_t n, int backward,
+                         size_t *right)
+{
+    size_t n_chunks = chunks(n), p = r->net->n_params;
+    double loss = 0.0;
+
+    /* the chunks: in parallel, or in turn through one scratch gradient */
+    r->job_rows = rows;
+    r->job_n = n;
+    r->job_scale = 1.0f / (float)n;
+    r->job_backward = backward;
+    r->job_parallel = r->pool != NULL && n_chunks > 1;
+    if (r->job_parallel) {
+        mlp_pool_run(r->pool, chunk_task, r, n_chunks);
+        for (size_t c = 1; backward && c < n_chunks; c++)
+            mlp_grad_add(r->grad, r->chunk_grad + (c - 1) * r->stride, p);
+    } else {
+        for (size_t c = 0; c < n_chunks; c++) {
+            chunk_task(r, c, 0);
+            if (backward && c > 0)
+                mlp_grad_add(r->grad, r->chunk_grad, p);
+        }
+    }
+
+    /* the totals */
+    *right = 0;
+    for (size_t c = 0; c < n_chunks; c++) {
+        loss += r->chunk_loss[c];
+        *right += r->chunk_right[c];
+    }
+    return loss;
+}
+
+/* Mean loss and accuracy of the current weights on n rows. */
+static void evaluate(run *r, const size_t *rows, size_t n, double *loss,
+                     double *accuracy)
+{
+    size_t right;
+
+    *loss = run_chunks(r, rows, n, 0, &right) / (double)n;
+    *accuracy = r->n_classes > 0 ? (double)right / (double)n : 0.0;
+}
+
+/* One pass over the shuffled training rows, a step a batch.  Returns
+ * MLP_STATUS_OK, MLP_STATUS_DIVERGED (before stepping on a non-finite
+ * loss) or MLP_STATUS_INTERRUPTED (at a batch boundary). */
+static mlp_status epoch(run *r, double *loss, double *accuracy)
+{
+    double total = 0.0;
+    size_t n_right = 0;
+
+    mlp_rng_shuffle(&r->rng, r->idx, r->n_train);
+    for (size_t s = 0; s < r->n_train; s += r->batch) {
+        size_t n = r->n_train - s < r->batch ? r->n_train - s : r->batch;
+        size_t right;
+        double bl;
+
+        /* the batch's mean gradient, then the step */
+        if (r->o->stop != NULL && *r->o->stop)
+            return MLP_STATUS_INTERRUPTED;
+        bl = run_chunks(r, r->idx + s, n, 1, &right);
+        if (!isfinite(bl)) {
+            *loss = bl;
+            return MLP_STATUS_DIVERGED;
+        }
+        mlp_grad_add_l2(r->net, r->grad, r->o->l2);
+        mlp_optim_step(&r->opt, r->net->params, r->grad);
+        total += bl;
+        n_right += right;
+    }
+    *loss = total / (double)r->n_train;
+    *accuracy = r->n_classes > 0 ? (double)n_right / (double)r->n_train
+                                 : 0.0;
+    return MLP_STATUS_OK;
+}
+
+/* 1 when every parameter is finite. */
+static int all_finite(const mlp_net *net)
+{
+    for (size_t i = 0; i < net->n_params; i++)
+        if (!isfinite(net->params[i]))
+            return 0;
+    return 1;
+}
+
+/* Fill the report's validation figures for the current weights. */
+static void validate(run *r, mlp_report *rep)
+{
+    if (r->n_val == 0)
+        return;
+    rep->has_validation = 1;
+    evaluate(r, r->idx + r->n_train, r->n_val, &rep->val_loss,
+             &rep->val_accuracy);
+}
+
+/* Put back the last finite weights; returns MLP_STATUS_DIVERGED with a
+ * message naming the epoch. */
+static mlp_status diverged(run *r, size_t e, double loss, mlp_error *err)
+{
+    memcpy(r->net->params, r->last_good,
+           r->net->n_params * sizeof(float));
+    return mlp_error_set(err, MLP_STATUS_DIVERGED,
+                         "loss became %s at epoch %zu; try a smaller "
+                         "learning rate (-r)",
+                         isnan(loss) ? "NaN" : "infinite", e);
+}
+
+/* The epochs, with a report after each, the finite and best weights kept
+ * aside; fills res's epoch counts and returns a status. */
+static mlp_status train_epochs(run *r, mlp_train_result *res, mlp_error *err)
+{
+    const mlp_train_options *o = r->o;
+    size_t p = r->net->n_params, best_epoch = 0;
+    double best_val = INFINITY;
+    mlp_status st = MLP_STATUS_OK;
+
+    memcpy(r->last_good, r->net->params, p * sizeof(float));
+    for (size_t e = 1; e <= o->epochs; e++) {
+        mlp_report rep = { .epoch = e, .n_epochs = o->epochs,
+                           .rate = o->rate };
+
+        /* train, validate, and check that all is finite */
+        st = epoch(r, &rep.loss, &rep.accuracy);
+        if (st == MLP_STATUS_INTERRUPTED) {
+            mlp_error_set(err, st, "interrupted in epoch %zu", e);
+            break;
+        }
+        if (st == MLP_STATUS_OK)
+            validate(r, &rep);
+        if (st == MLP_STATUS_OK && (!isfinite(rep.val_loss)
+                                    || !all_finite(r->net)))
+            rep.loss = isfinite(rep.val_loss) ? INFINITY : rep.val_loss;
+        if (!isfinite(rep.loss)) {
+            st = diverged(r, e, rep.loss, err);
+            break;
+        }
+        memcpy(r->last_good, r->net->params, p * sizeof(float));
+        res->epochs_run = e;
+
+        /* the best validation loss so far, and the report */
+        if (rep.has_validation && rep.val_loss < best_val) {
+            best_val = rep.val_loss;
+            best_epoch = e;
+            memcpy(r->best, r->net->params, p * sizeof(float));
+        }
+        rep.seconds = elapsed(r);
+        if (o->report != NULL)
+            o->report(&rep, o->report_ctx);
+        if (o->patience > 0 && e - best_epoch >= o->patience)
+            break;
+    }
+
+    /* with patience, the best epoch's weights are the ones kept */
+    res->best_epoch = res->epochs_run;
+    if (o->patience > 0 && best_epoch > 0 && st != MLP_STATUS_DIVERGED) {
+        memcpy(r->net->params, r->best, p * sizeof(float));
+        res->best_epoch = best_epoch;
+    }
+    return st;
+}
+
+mlp_status mlp_train(mlp_net *net, const float *x, const float *y,
+                     size_t n_rows, const mlp_train_options *o,
+                     mlp_train_result *res, mlp_error *err)
+{
+    mlp_train_result spare;
+    run r;
+    mlp_status st;
+
+    /* options and data */
+    if (res == NULL)
+        res = &spare;
+    memset(res, 0, sizeof *res);
+    st = check_options(o, n_rows, err);
+    if (st == MLP_STATUS_OK)
+        st = mlp_split_check(net, x, y, n_rows, err);
+    if (st != MLP_STATUS_OK)
+        return st;
+
+    /* the run: buffers, threads, the split */
+    memset(&r, 0, sizeof r);
+    r.net = net;
+    r.x = x;
+    r.y = y;
+    r.o = o;
+    r.n_rows = n_rows;
+    r.n_classes = mlp_split_classes(net);
+    r.batch = o->batch < n_rows ? o->batch : n_rows;
+    clock_gettime(CLOCK_MONOTONIC, &r.t0);
+    mlp_rng_seed(&r.rng, o->seed ^ 0x747261696e000000u);
+    st = setup(&r, err);
+    if (st == MLP_STATUS_OK)
+        st = split(&r, err);
+    if (st != MLP_STATUS_OK) {
+        teardown(&r);
+        return st;
+    }
+    if (r.batch > r.n_train)
+        r.batch = r.n_train;
+
+    /* train, then score the weights kept */
+    st = train_epochs(&r, res, err);
+    evaluate(&r, r.idx, r.n_train, &res->loss, &res->accuracy);
+    if (r.n_val > 0) {
+        res->has_validation = 1;
+        evaluate(&r, r.idx + r.n_train, r.n_val, &res->val_loss,
+                 &res->val_accuracy);
+    }
+    res->seconds = elapsed(&r);
+    teardown(&r);
+    return st;
+}
