@@ -38,9 +38,17 @@ typedef enum mlp_task {
 
 typedef struct mlp_csv_options {
     /* ',', '\t', ';', or ' ' for runs of blanks (spaces and tabs, leading
-     * and trailing ones ignored); 0 detects it from the first record. */
+     * and trailing ones ignored); any other byte is taken as given.  0
+     * detects it from the first record: the candidate among , tab ; that
+     * splits it into the most fields (ties in that order), or blanks when
+     * none of the three appears outside quotes or tabs stand beside
+     * spaces, as in aligned columns. */
     char delimiter;
 } mlp_csv_options;
+
+/* Fields in one record, at most; a longer record is refused with
+ * MLP_STATUS_NOMEM.  Lines may be of any length. */
+#define MLP_CSV_MAX_FIELDS 1000000
 
 typedef struct mlp_csv mlp_csv;
 
@@ -66,6 +74,11 @@ const char *mlp_csv_field(const mlp_csv *r, size_t i, size_t *len);
 /* The current record as it stood in the input, without its line end, so
  * that it can be copied to an output unchanged. */
 const char *mlp_csv_text(const mlp_csv *r, size_t *len);
+
+/* Whether the reader already holds input bytes that it has not handed
+ * out, so that the next mlp_csv_next() may not need to wait for more.
+ * A streaming consumer flushes its output when this is 0. */
+int mlp_csv_pending(const mlp_csv *r);
 
 /* The 1-based line on which the current record starts. */
 uint64_t mlp_csv_line(const mlp_csv *r);
@@ -117,7 +130,9 @@ typedef struct mlp_table_options {
  * feature.  With MLP_TASK_AUTO the task is classification when any label
  * is not a number, or when the labels are integers with at most 20
  * distinct values; otherwise regression.  Classes are ordered numerically
- * when all labels are numbers, else bytewise.  opt may be NULL.  On
+ * when all labels are numbers (and labels equal in value, "1" and "1.0",
+ * are one class, named as first seen), else bytewise.  A label or ignore
+ * spec of digits only is an index, never a name.  opt may be NULL.  On
  * failure *t is left empty. */
 mlp_status mlp_table_load(mlp_table *t, const char *path,
                           const mlp_table_options *opt, mlp_error *err);
