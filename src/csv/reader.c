@@ -320,7 +320,7 @@ static int grow_fields(mlp_csv *r)
 
     if (r->cap_f >= CSV_MAX_FIELDS)
         return fail_at(r, MLP_STATUS_NOMEM, 0,
-                       "more than %u fields in one record",
+                       "more than %zu fields in one record",
                        CSV_MAX_FIELDS);
     if (cap > CSV_MAX_FIELDS)
         cap = CSV_MAX_FIELDS;
