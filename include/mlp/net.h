@@ -41,7 +41,7 @@ typedef struct mlp_net {
     mlp_output output;
     size_t n_params;
     float *params;                       /* every weight and bias */
-    float *w[MLP_MAX_LAYERS];            /* into params: width[l] x width[l+1] */
+    float *w[MLP_MAX_LAYERS];            /* in params: width[l] x width[l+1] */
     float *b[MLP_MAX_LAYERS];            /* into params: width[l+1] */
 } mlp_net;
 
