@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/common.h"
 #include "mlp.h"
@@ -305,8 +306,7 @@ static void write_header(run_state *s, char **names, size_t n)
         }
     }
     if (!s->o->probs || m->task == MLP_TASK_REGRESS) {
-        put_field(s->out, m->label_name ? m->label_name : "prediction",
-                  s->delim);
+        fputs("prediction", s->out);
     } else {
         for (size_t k = 0; k < m->n_classes; k++) {
             if (k > 0)
@@ -558,7 +558,9 @@ static int stream(run_state *s)
         /* predict when the batch is full or the input pauses */
         if (s->b.n == BATCH || !mlp_csv_pending(s->r)) {
             flush_batch(s);
-            if (fflush(s->out) != 0 || ferror(s->out))
+            if ((fflush(s->out) != 0 || ferror(s->out)) && errno == EPIPE)
+                return 0;   /* the reader has all it wanted */
+            if (ferror(s->out))
                 return cli_fail(74, "error writing %s: %s",
                                 s->o->output ? s->o->output : "output",
                                 strerror(errno));
@@ -575,14 +577,30 @@ static int stream(run_state *s)
     return 0;
 }
 
-/* Open the output: standard output, or a file.  Returns 0 or 73. */
+/* Whether paths a and b name the same existing file. */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+
+    return a != NULL && b != NULL && stat(a, &sa) == 0 &&
+           stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+/* Open the output: standard output, or a file that is neither the input
+ * nor the model.  Returns 0 or 73. */
 static int open_output(run_state *s)
 {
-    if (s->o->output == NULL || strcmp(s->o->output, "-") == 0) {
+    const char *path = s->o->output;
+
+    if (path == NULL || strcmp(path, "-") == 0) {
         s->out = stdout;
         return 0;
     }
-    s->out = fopen(s->o->output, "w");
+    if (same_file(path, s->o->input) || same_file(path, s->o->model))
+        return cli_fail(73, "%s: is the %s; refusing to overwrite it", path,
+                        same_file(path, s->o->model) ? "model" : "input");
+    s->out = fopen(path, "w");
     if (s->out == NULL)
         return cli_fail(73, "%s: %s", s->o->output, strerror(errno));
     return 0;
@@ -600,9 +618,11 @@ static int finish(run_state *s, int rc)
                       strerror(errno));
     if (rc == 0)
         summary(s);
-    if (cli_close_stdout() != 0 && rc == 0)
-        rc = CLI_EXIT_IO;
-    return rc;
+    if (rc != 0) {
+        fclose(stdout);     /* the failure is reported already */
+        return rc;
+    }
+    return cli_close_stdout();
 }
 
 int main(int argc, char **argv)

@@ -44,7 +44,8 @@ static const char usage_fmt[] =
 "  -l, --label COL        label column, 1-based index or header name\n"
 "                         (default: the last column)\n"
 "      --ignore LIST      columns to leave out, indices or names, by commas\n"
-"      --task TASK        classify or regress (default: from the labels)\n"
+"      --task TASK        classify, regress, or auto to decide from the\n"
+"                         labels (default: auto)\n"
 "      --no-standardize   use features as they are (default: standardise)\n"
 "\n"
 "Network:\n"
@@ -578,8 +579,9 @@ static void summary(const mlp_model *m, const mlp_train_result *res,
     fprintf(stderr, "rows %zu, features %zu", n_rows, m->n_features);
     if (m->task == MLP_TASK_CLASSIFY)
         fprintf(stderr, ", classes %zu", m->n_classes);
-    fprintf(stderr, "\nnetwork %s (%s hidden, %s output), %zu parameters\n",
-            arch, act_names[net->act],
+    fprintf(stderr, "\nnetwork %s (%s%s, %s output), %zu parameters\n",
+            arch, net->n_layers > 1 ? act_names[net->act] : "no hidden layer",
+            net->n_layers > 1 ? " hidden" : "",
             net->output == MLP_OUTPUT_LINEAR ? "linear" :
             net->output == MLP_OUTPUT_SIGMOID ? "sigmoid" : "softmax",
             net->n_params);
@@ -693,8 +695,13 @@ static int train_and_save(mlp_model *m, const mlp_table *t, opts *o)
             cli_say(1, "interrupted; no model written\n");
         return stop_signal == SIGTERM ? 143 : 130;
     }
-    if (st != MLP_STATUS_OK)
-        return cli_report(&err);
+    if (st != MLP_STATUS_OK) {
+        rc = cli_report(&err);
+        if (st == MLP_STATUS_DIVERGED)
+            cli_fail(0, "the rate was %g; give a smaller one with -r",
+                     (double)o->train.rate);
+        return rc;
+    }
     if ((rc2 = save(m, o->output)) != 0)
         return rc2;
     summary(m, &res, t->n_rows, o->output);
@@ -713,6 +720,8 @@ static int run(opts *o)
         return rc;
     if (o->checkpoint != NULL &&
         (rc = check_output(o->checkpoint, o->input)) != 0)
+        return rc;
+    if (o->log != NULL && (rc = check_output(o->log, o->input)) != 0)
         return rc;
     if (mlp_table_load(&t, o->input, &o->table, &err) != MLP_STATUS_OK)
         return cli_report(&err);

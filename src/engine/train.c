@@ -391,7 +391,7 @@ static mlp_status diverged(run *r, size_t e, double loss, mlp_error *err)
            r->net->n_params * sizeof(float));
     return mlp_error_set(err, MLP_STATUS_DIVERGED,
                          "loss became %s at epoch %zu; try a smaller "
-                         "learning rate (-r)",
+                         "learning rate",
                          isnan(loss) ? "NaN" : "infinite", e);
 }
 
