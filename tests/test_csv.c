@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "check.h"
+#include "csv/marks.h"
 #include "mlp/csv.h"
 
 static char dir[] = "/tmp/test_csv.XXXXXX";
@@ -388,6 +389,185 @@ static void test_many_rows(void)
                || t.y[i] != (float)(i % 3);
     CHECK(bad == 0);
     mlp_table_free(&t);
+}
+
+/* xorshift64*, seeded, for the generated tables and texts below. */
+static uint64_t rng_state = UINT64_C(0x6a09e667f3bcc909);
+
+static unsigned rnd_below(unsigned n)
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return (unsigned)((rng_state * UINT64_C(2685821657736338717)) >> 33) % n;
+}
+
+/* Every instruction set's marks agree with a byte-by-byte reference, on
+ * every length and alignment near the 64-byte words. */
+static void test_marks(void)
+{
+    static const char pool[] = "0123456789.,;\t\n\"\r -e+\0ab";
+    char text[300];
+    uint64_t want[5], got[5];
+    size_t n, off, i;
+    int isa, bad, n_isas = 0;
+
+    for (isa = CSV_ISA_C; isa <= CSV_ISA_AVX512; isa++) {
+        bad = 0;
+        for (n = 0; n <= 200; n++) {
+            off = n % 37;
+            for (i = 0; i < n; i++)
+                text[off + i] = pool[rnd_below(sizeof pool - 1)];
+            memset(want, 0, sizeof want);
+            for (i = 0; i < n; i++) {
+                char c = text[off + i];
+
+                if (c == ';' || c == '\n' || c == '"' || c == '\0')
+                    want[i / 64] |= UINT64_C(1) << (i % 64);
+            }
+            memset(got, 0xa5, sizeof got);
+            if (csv_marks_isa((csv_isa)isa, text + off, n, ';', got) < 0)
+                break;
+            bad += memcmp(want, got, (n + 63) / 64 * sizeof *got) != 0;
+            if (n == 200)
+                n_isas++;
+        }
+        CHECKF(bad == 0, "instruction set %d: %d lengths differ", isa, bad);
+    }
+    CHECK(n_isas >= 1);
+    memset(got, 0, sizeof got);
+    csv_marks("a;b\n", 4, ';', got);
+    CHECK(got[0] == 0xa);
+}
+
+/* A number's text in one of many shapes, and the value strtof gives. */
+static void number_text(char *buf, size_t cap, float *v)
+{
+    double x = (double)rnd_below(2000001) / 1000.0 - 1000.0;
+
+    switch (rnd_below(8)) {
+    case 0:
+        snprintf(buf, cap, "%.*f", (int)rnd_below(9), x);
+        break;
+    case 1:
+        snprintf(buf, cap, "%.*f", 9 + (int)rnd_below(6), x / 7);
+        break;
+    case 2:
+        snprintf(buf, cap, "%.*e", (int)rnd_below(12), x);
+        break;
+    case 3:
+        snprintf(buf, cap, "%d", (int)rnd_below(100000000));
+        break;
+    case 4:
+        snprintf(buf, cap, "%s%u.%u", rnd_below(2) ? "+" : "",
+                 rnd_below(100), rnd_below(1000));
+        break;
+    case 5:
+        snprintf(buf, cap, ".%u", rnd_below(100000));
+        break;
+    case 6:
+        snprintf(buf, cap, "%u.", rnd_below(100000));
+        break;
+    default:
+        snprintf(buf, cap, "%.6f", x / 100);
+        break;
+    }
+    *v = strtof(buf, NULL);
+}
+
+/* A table big enough to cross many buffer refills, of every shape the
+ * bulk path meets or must leave to the reader: CRLF, quoted fields,
+ * blank lines, a label in the middle, an ignored column of text.  Plain
+ * and gzip load to the values strtof gives. */
+static void test_bulk_table(void)
+{
+    static const char *const classes[] = { "cat", "dog", "\"emu\"" };
+    size_t n_rows = 60000, cap = n_rows * 120 + 100, used = 0, i, bad = 0;
+    char *text = malloc(cap), num[3][64], msg[1200];
+    float *want = malloc(n_rows * 3 * sizeof *want), *wy;
+    mlp_table_options o = { { 0 }, MLP_HEADER_DETECT, "3", "4", 0 };
+    mlp_table t;
+    const char *q;
+    unsigned k, c;
+    int gz;
+
+    wy = malloc(n_rows * sizeof *wy);
+    if (text == NULL || want == NULL || wy == NULL) {
+        CHECK(!"out of memory");
+        free(text);
+        free(want);
+        free(wy);
+        return;
+    }
+
+    /* a,b,label,ignored,c: some rows quoted, CRLF, or after a blank */
+    used += (size_t)snprintf(text, cap, "a,b,label,skip,c\n");
+    for (i = 0; i < n_rows; i++) {
+        for (k = 0; k < 3; k++)
+            number_text(num[k], sizeof num[k], &want[3 * i + k]);
+        c = rnd_below(3);
+        wy[i] = (float)c;
+        q = rnd_below(40) == 0 ? "\"" : "";
+        used += (size_t)snprintf(text + used, cap - used,
+                                 "%s%s%s%s,%s,%s,%s,%s%s",
+                                 rnd_below(50) == 0 ? "\n" : "", q, num[0],
+                                 q, num[1], classes[c],
+                                 rnd_below(2) ? "x y\r" : "", num[2],
+                                 rnd_below(7) == 0 ? "\r\n" : "\n");
+    }
+    write_bytes("bulk.csv", text, used);
+    write_gzip("bulk.csv.gz", text);
+    free(text);
+
+    /* both forms load the same, right to the bit */
+    for (gz = 0; gz <= 1; gz++) {
+        CHECK(load(&t, temp_path(gz ? "bulk.csv.gz" : "bulk.csv"), &o, msg,
+                   sizeof msg) == MLP_STATUS_OK);
+        CHECKF(t.n_rows == n_rows && t.n_features == 3 && t.n_classes == 3,
+               "%zu rows, %zu features (%.300s)", t.n_rows, t.n_features,
+               msg);
+        for (i = 0, bad = 0; i < t.n_rows && t.n_rows == n_rows; i++)
+            bad += memcmp(&t.x[3 * i], &want[3 * i], 3 * sizeof *want) != 0
+                   || t.y[i] != wy[i];
+        CHECKF(bad == 0, "%zu rows differ (gzip %d)", bad, gz);
+        CHECK(t.n_classes == 3 && strcmp(t.classes[2], "emu") == 0);
+        mlp_table_free(&t);
+    }
+    free(want);
+    free(wy);
+}
+
+/* Errors deep in a long file, where the bulk path meets them, name the
+ * same line and column as the reader would. */
+static void test_bulk_errors(void)
+{
+    static const struct {
+        const char *row;
+        const char *message;
+    } cases[] = {
+        { "1,2.5.1,0\n", "case.csv:30002:2: expected a number, got \"2.5.1\"" },
+        { "1,2\n", "case.csv:30002: line 30002 has 2 fields, expected 3" },
+        { "1,2,3,4\n", "line 30002 has 4 fields, expected 3" },
+        { "1,2,\n", "case.csv:30002:3: the label is empty" },
+        { "1,\"2\"x,0\n", "case.csv:30002:2: text after the closing" },
+        { "1,2,a\"b\n", "case.csv:30002:3: a '\"' inside an unquoted" },
+        { "1,2\r,0\n", "case.csv:30002:2: expected a number" },
+        { "1,1e99,0\n", "beyond float's range" },
+    };
+    size_t n = 30000, cap = n * 16 + 200, used, i, k;
+    char *text = malloc(cap);
+
+    if (text == NULL)
+        return;
+    for (k = 0; k < sizeof cases / sizeof *cases; k++) {
+        used = (size_t)snprintf(text, cap, "p,q,r\n");
+        for (i = 0; i < n; i++)
+            used += (size_t)snprintf(text + used, cap - used,
+                                     "%zu.5,-%zu,%zu\n", i, i % 7, i % 2);
+        snprintf(text + used, cap - used, "%s1,2,0\n", cases[k].row);
+        expect_fail(text, NULL, MLP_STATUS_DATA, cases[k].message);
+    }
+    free(text);
 }
 
 /* gzip: one member, two, and every way one can be broken. */
@@ -941,7 +1121,7 @@ static void clean_up(void)
         "points.csv", "bz.csv", "p.csv", "nh.csv", "lbl.csv", "forced.csv",
         "hdr.csv", "cols.csv", "nh2.csv", "num.csv", "mix.csv", "reg.csv",
         "late.csv", "frac.csv", "int.csv", "v.csv", "w.csv", "semi.csv",
-        "nul.csv",
+        "nul.csv", "bulk.csv", "bulk.csv.gz",
     };
     size_t i;
 
@@ -961,6 +1141,9 @@ int main(void)
     test_reader_errors();
     test_long_records();
     test_many_rows();
+    test_marks();
+    test_bulk_table();
+    test_bulk_errors();
     test_gzip();
     test_refused();
     test_streaming(0);

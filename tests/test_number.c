@@ -31,6 +31,31 @@ static unsigned rnd_below(unsigned n)
 
 static long n_compared, n_mismatched;
 
+/* Texts the inline short path took, by the way it computed them: one
+ * float division, double arithmetic, or two words of digits. */
+static long n_short_float, n_short_double, n_short_long;
+
+#ifdef CSV_SHORT_FLOAT
+/* Which way csv_parse_short() takes s, which it accepted. */
+static void count_short(const char *s, size_t len)
+{
+    uint64_t w = 0;
+    size_t i = s[0] == '-';
+
+    if (len - i > 8) {
+        n_short_long++;
+        return;
+    }
+    for (; i < len; i++)
+        if (s[i] != '.')
+            w = w * 10 + (uint64_t)(s[i] - '0');
+    if (w < (UINT64_C(1) << 24))
+        n_short_float++;
+    else
+        n_short_double++;
+}
+#endif
+
 /* Parse s both ways; they must agree on the bits, or both refuse.  The
  * reader's variant, for text with padding after it, must agree too. */
 static void compare(const char *s)
@@ -48,6 +73,16 @@ static void compare(const char *s)
                 != ok
             || (ok && memcmp(&fast, &ours, sizeof fast) != 0))
             CHECKF(n_mismatched++ < 0, "\"%s\": padded parse differs", s);
+#ifdef CSV_SHORT_FLOAT
+        /* the inline path, as the table loader calls it, beside a digit */
+        padded[len] = '7';
+        if (csv_parse_short(padded, padded + len, &fast)) {
+            count_short(s, len);
+            if (!ok || memcmp(&fast, &ours, sizeof fast) != 0)
+                CHECKF(n_mismatched++ < 0, "\"%s\": short parse differs",
+                       s);
+        }
+#endif
     }
     n_compared++;
     ref = strtof(s, &end);
@@ -152,6 +187,28 @@ static void fast_path_texts(long n)
         snprintf(buf, sizeof buf, "%llue%d", (unsigned long long)m,
                  (int)rnd_below(10) - 5);
         compare(buf);
+    }
+}
+
+/* [-]D{0,9}[.D{0,9}]: the inline short path's shapes and just past
+ * them, with mantissas spread over every length. */
+static void short_texts(long n)
+{
+    char buf[64], *p;
+    long i;
+
+    for (i = 0; i < n; i++) {
+        p = buf;
+        if (rnd_below(2))
+            *p++ = '-';
+        p = digits(p, rnd_below(10));
+        if (rnd_below(8) != 0) {
+            *p++ = '.';
+            p = digits(p, rnd_below(10));
+        }
+        *p = '\0';
+        if (strpbrk(buf, "0123456789") != NULL)
+            compare(buf);
     }
 }
 
@@ -313,12 +370,20 @@ int main(void)
     near_floats(250000, 0);
     near_floats(60000, 1);
     fast_path_texts(300000);
+    short_texts(600000);
     edges();
     long_texts();
     printf("test_number: %ld texts compared with strtof, %ld differ\n",
            n_compared, n_mismatched);
     CHECK(n_compared > 3000000);
     CHECK(n_mismatched == 0);
+#ifdef CSV_SHORT_FLOAT
+    printf("test_number: the short path took %ld by float division, %ld "
+           "by double, %ld from two words\n", n_short_float, n_short_double,
+           n_short_long);
+    CHECK(n_short_float > 100000 && n_short_double > 5000
+          && n_short_long > 10000);
+#endif
 
     refusals();
     formatting();

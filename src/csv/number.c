@@ -234,7 +234,8 @@ static int quick_float(const char *s, size_t len, float *out)
     return fast_float(&d, out);
 }
 
-csv_number csv_parse_float(const char *s, size_t len, float *out)
+/* Any text the short path did not take. */
+static csv_number parse_general(const char *s, size_t len, float *out)
 {
     decimal d;
     float v;
@@ -258,100 +259,49 @@ csv_number csv_parse_float(const char *s, size_t len, float *out)
     return CSV_NUMBER_OK;
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/* Eight bytes from p, the first in the lowest byte. */
-static inline uint64_t load8(const unsigned char *p)
+#ifdef CSV_SHORT_FLOAT
+/* Copy s[0..len), len <= 16, into the zeroed dst with a few overlapping
+ * word moves instead of a call. */
+static inline void copy_short(char *dst, const char *s, size_t len)
 {
-    uint64_t v;
+    size_t i;
 
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-/* How many of the eight bytes in v, from the lowest, are ASCII digits:
- * a byte is one when its high nibble is 3 both as it is and with 6
- * added.  A carry out of a non-digit byte only disturbs later bytes. */
-static inline unsigned digit_run(uint64_t v)
-{
-    const uint64_t hi = UINT64_C(0xf0f0f0f0f0f0f0f0);
-    const uint64_t threes = UINT64_C(0x3030303030303030);
-    uint64_t z = ((v & hi) ^ threes)
-                 | (((v + UINT64_C(0x0606060606060606)) & hi) ^ threes);
-
-    return z == 0 ? 8 : (unsigned)__builtin_ctzll(z) / 8;
-}
-
-/* The value of the first n (1..8) digit bytes of v: moved to the top so
- * that the bytes below read as leading zeros, then combined in pairs,
- * fours and eights by multiplication. */
-static inline uint64_t digits_value(uint64_t v, unsigned n)
-{
-    v = (v - UINT64_C(0x3030303030303030)) << (8 * (8 - n));
-    v = v * 10 + (v >> 8);
-    v = ((v & UINT64_C(0x000000ff000000ff))
-             * (100 + (UINT64_C(1000000) << 32))
-         + ((v >> 16) & UINT64_C(0x000000ff000000ff))
-               * (1 + (UINT64_C(10000) << 32))) >> 32;
-    return v;
-}
-
-/* [-]D{0,7}[.D{0,7}], read without a loop per digit; 0 for anything
- * else. */
-static int padded_float(const char *s, size_t len, float *out)
-{
-    static const uint64_t pow10_int[8] = {
-        1, 10, 100, 1000, 10000, 100000, 1000000, 10000000
-    };
-    const unsigned char *p = (const unsigned char *)s;
-    const unsigned char *end = p + len;
-    uint64_t v, w = 0;
-    unsigned n_int, n_frac = 0;
-    decimal d;
-
-    /* sign and integer digits */
-    d.neg = p != end && *p == '-';
-    p += d.neg;
-    v = load8(p);
-    n_int = digit_run(v);
-    if (n_int == 8)
-        return 0;
-    if (n_int > 0)
-        w = digits_value(v, n_int);
-    p += n_int;
-
-    /* fraction digits */
-    if (p < end && *p == '.') {
-        v = load8(++p);
-        n_frac = digit_run(v);
-        if (n_frac == 8)
-            return 0;
-        if (n_frac > 0)
-            w = w * pow10_int[n_frac] + digits_value(v, n_frac);
-        p += n_frac;
+    if (len >= 8) {
+        memcpy(dst, s, 8);
+        memcpy(dst + len - 8, s + len - 8, 8);
+    } else if (len >= 4) {
+        memcpy(dst, s, 4);
+        memcpy(dst + len - 4, s + len - 4, 4);
+    } else {
+        for (i = 0; i < len; i++)
+            dst[i] = s[i];
     }
-    if (p != end || n_int + n_frac == 0)
-        return 0;
-    if (w == 0) {
-        *out = d.neg ? -0.0f : 0.0f;
-        return 1;
-    }
-    d.w = w;
-    d.inexact = 0;
-    d.e10 = -(int64_t)n_frac;
-    return fast_float(&d, out);
-}
-#else
-static int padded_float(const char *s, size_t len, float *out)
-{
-    return quick_float(s, len, out);
 }
 #endif
 
+csv_number csv_parse_float(const char *s, size_t len, float *out)
+{
+#ifdef CSV_SHORT_FLOAT
+    /* most numbers: a copy beside zero bytes, read a word at a time */
+    if (len <= 16) {
+        uint64_t words[5] = { 0, 0, 0, 0, 0 };
+        char *pad = (char *)words;
+
+        copy_short(pad, s, len);
+        if (csv_parse_short(pad, pad + len, out))
+            return CSV_NUMBER_OK;
+    }
+#endif
+    return parse_general(s, len, out);
+}
+
 csv_number csv_parse_float_padded(const char *s, size_t len, float *out)
 {
-    if (padded_float(s, len, out))
+#ifdef CSV_SHORT_FLOAT
+    if (csv_parse_short(s, s + len, out))
         return CSV_NUMBER_OK;
-    return csv_parse_float(s, len, out);
+#endif
+    return parse_general(s, len, out);
 }
 
 int mlp_parse_float(const char *s, size_t len, float *out)

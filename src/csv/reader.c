@@ -580,6 +580,39 @@ int mlp_csv_next(mlp_csv *r, mlp_error *err)
     }
 }
 
+int csv_bulk_peek(mlp_csv *r, size_t limit, const char **p, const char **e,
+                  uint64_t *line)
+{
+    const char *start = r->buf + r->next_pos, *nl;
+    size_t n = r->end - r->next_pos;
+
+    /* only between records of a plain delimiter, with a line end ahead */
+    if (r->failed || !r->started || r->delim == 0 || r->delim == ' '
+        || r->scan != 0 || r->quoted)
+        return 0;
+    if (n > limit)
+        n = limit;
+
+    /* the last line end: a record is rarely long, so look back */
+    for (nl = start + n; nl > start && nl[-1] != '\n'; nl--)
+        ;
+    if (nl == start)
+        return 0;
+    *p = start;
+    *e = nl;
+    *line = r->line;
+    return 1;
+}
+
+void csv_bulk_take(mlp_csv *r, size_t n, uint64_t n_lines)
+{
+    r->next_pos += n;
+    r->pos = r->next_pos;
+    r->line += n_lines;
+    r->n_f = 0;
+    r->text_ready = 0;
+}
+
 size_t mlp_csv_n_fields(const mlp_csv *r)
 {
     return r->n_f;

@@ -23,6 +23,19 @@ typedef struct csv_field {
 /* The current record's fields, mlp_csv_n_fields() of them. */
 const csv_field *csv_fields(const mlp_csv *r);
 
+/* For a caller that splits plain records itself.  When the reader stands
+ * between records, its delimiter known and not blanks, sets [*p, *e) to
+ * the unread input up to and including its last line end within about
+ * limit bytes, *line to the line *p starts, and returns 1; else returns 0
+ * and mlp_csv_next() must read the next record.  e[0..CSV_PAD] are
+ * readable.  The text stays valid until the next call on r. */
+int csv_bulk_peek(mlp_csv *r, size_t limit, const char **p, const char **e,
+                  uint64_t *line);
+
+/* Mark the first n bytes that csv_bulk_peek() gave, n_lines whole lines,
+ * as read. */
+void csv_bulk_take(mlp_csv *r, size_t n, uint64_t n_lines);
+
 /* 1 when s[0..len) is well-formed UTF-8 (no overlong forms, surrogates
  * or code points past U+10FFFF), else 0. */
 int csv_utf8_valid(const char *s, size_t len);

@@ -1,8 +1,11 @@
 /* source.c -- the CSV reader's byte source: plain or gzip text from a file
- * or standard input, through read(2) and zlib's inflate(). */
+ * or standard input, through read(2) and zlib's inflate().  gzip input is
+ * inflated by a thread of its own into a ring of text, so that inflating
+ * and parsing overlap. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,6 +19,11 @@
 
 /* Enough leading bytes to tell every recognised format apart. */
 #define MAGIC_MAX 10
+
+/* Inflated text waits in a ring of this size, and the inflating thread
+ * hands it on at most this much at a time. */
+#define RING_SIZE (2u << 20)
+#define RING_CHUNK (256u * 1024u)
 
 typedef enum kind {
     KIND_NEED_MORE,     /* the bytes so far could still start a magic */
@@ -36,7 +44,26 @@ struct csv_source {
     unsigned char *raw;     /* compressed bytes, or the sniffed prefix */
     size_t raw_len;         /* bytes in raw[] for plain input */
     size_t raw_pos;
+    struct ring *ring;      /* gzip: the inflating thread, if it started */
 };
+
+/* The text between the inflating thread and the reader.  ring[tail %
+ * RING_SIZE ..] up to head is made and not yet taken; the lock guards
+ * every field but buf's bytes, which belong to one side at a time. */
+typedef struct ring {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t moved;       /* text made or taken, or an end */
+    char *buf;
+    uint64_t head, tail;
+    int reading;                /* the thread waits in read(2) */
+    int done;                   /* it stopped: at the end, or an error */
+    int stop;                   /* the reader closes */
+    long result;                /* once done: 0 at the end, or -1 */
+    mlp_error err;              /* for -1 */
+} ring;
+
+static void start_ring(csv_source *s);
 
 /* Formats refused by name: their magic bytes and what to call them. */
 static const struct refused {
@@ -219,6 +246,8 @@ mlp_status csv_source_open(csv_source **out, const char *path,
                               "looks like %s", what);
         else if (k == KIND_GZIP)
             st = start_gzip(s, err);
+        if (st == MLP_STATUS_OK && s->gzip)
+            start_ring(s);
     }
     if (st != MLP_STATUS_OK) {
         csv_source_close(s, NULL);
@@ -232,7 +261,24 @@ mlp_status csv_source_open(csv_source **out, const char *path,
  * Returns 0, or -1 on a read error. */
 static int fill_raw(csv_source *s, mlp_error *err)
 {
-    long n = read_fd(s, s->raw, RAW_SIZE, err);
+    ring *g = s->ring;
+    long n;
+    int old;
+
+    /* with a thread, closing may cancel it while it waits here */
+    if (g != NULL) {
+        pthread_mutex_lock(&g->lock);
+        g->reading = 1;
+        pthread_mutex_unlock(&g->lock);
+        pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
+    }
+    n = read_fd(s, s->raw, RAW_SIZE, err);
+    if (g != NULL) {
+        pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+        pthread_mutex_lock(&g->lock);
+        g->reading = 0;
+        pthread_mutex_unlock(&g->lock);
+    }
 
     if (n < 0)
         return -1;
@@ -338,10 +384,140 @@ static long read_gzip(csv_source *s, char *dst, size_t cap, mlp_error *err)
     }
 }
 
+/* The inflating thread: text into the ring as fast as the reader takes
+ * it, each piece handed on at once, until the end or an error. */
+static void *inflate_thread(void *arg)
+{
+    csv_source *s = arg;
+    ring *g = s->ring;
+    mlp_error err;
+    size_t off, room;
+    long n;
+    int old;
+
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+    pthread_mutex_lock(&g->lock);
+    for (;;) {
+        /* room in the ring, up to its wrap */
+        while (!g->stop && g->head - g->tail == RING_SIZE)
+            pthread_cond_wait(&g->moved, &g->lock);
+        if (g->stop)
+            break;
+        off = (size_t)(g->head % RING_SIZE);
+        room = RING_SIZE - (size_t)(g->head - g->tail);
+        if (room > RING_SIZE - off)
+            room = RING_SIZE - off;
+        if (room > RING_CHUNK)
+            room = RING_CHUNK;
+
+        /* inflate without the lock: the reader does not touch that room */
+        pthread_mutex_unlock(&g->lock);
+        n = read_gzip(s, g->buf + off, room, &err);
+        pthread_mutex_lock(&g->lock);
+        if (n <= 0) {
+            g->done = 1;
+            g->result = n;
+            if (n < 0)
+                g->err = err;
+            pthread_cond_broadcast(&g->moved);
+            break;
+        }
+        g->head += (uint64_t)n;
+        pthread_cond_broadcast(&g->moved);
+    }
+    pthread_mutex_unlock(&g->lock);
+    return NULL;
+}
+
+/* Start the inflating thread; without one (no memory, no thread) the
+ * reader inflates itself. */
+static void start_ring(csv_source *s)
+{
+    ring *g = calloc(1, sizeof *g);
+
+    if (g == NULL || (g->buf = malloc(RING_SIZE)) == NULL) {
+        free(g);
+        return;
+    }
+    if (pthread_mutex_init(&g->lock, NULL) != 0) {
+        free(g->buf);
+        free(g);
+        return;
+    }
+    if (pthread_cond_init(&g->moved, NULL) != 0) {
+        pthread_mutex_destroy(&g->lock);
+        free(g->buf);
+        free(g);
+        return;
+    }
+    s->ring = g;
+    if (pthread_create(&g->thread, NULL, inflate_thread, s) != 0) {
+        s->ring = NULL;
+        pthread_cond_destroy(&g->moved);
+        pthread_mutex_destroy(&g->lock);
+        free(g->buf);
+        free(g);
+    }
+}
+
+/* Take text from the ring, waiting for some.  Returns as
+ * csv_source_read(). */
+static long read_ring(ring *g, char *dst, size_t cap, mlp_error *err)
+{
+    size_t off, k;
+    long n;
+
+    pthread_mutex_lock(&g->lock);
+    while (g->head == g->tail && !g->done)
+        pthread_cond_wait(&g->moved, &g->lock);
+    if (g->head == g->tail) {
+        n = g->result;
+        if (n < 0 && err != NULL)
+            *err = g->err;
+        pthread_mutex_unlock(&g->lock);
+        return n;
+    }
+    off = (size_t)(g->tail % RING_SIZE);
+    k = (size_t)(g->head - g->tail);
+    pthread_mutex_unlock(&g->lock);
+
+    /* the made bytes are the reader's until tail moves past them */
+    if (k > RING_SIZE - off)
+        k = RING_SIZE - off;
+    if (k > cap)
+        k = cap;
+    if (k > (size_t)LONG_MAX)
+        k = (size_t)LONG_MAX;
+    memcpy(dst, g->buf + off, k);
+    pthread_mutex_lock(&g->lock);
+    g->tail += k;
+    pthread_cond_broadcast(&g->moved);
+    pthread_mutex_unlock(&g->lock);
+    return (long)k;
+}
+
+/* Stop the inflating thread, cancelling it if it waits for input, and
+ * free the ring. */
+static void stop_ring(ring *g)
+{
+    pthread_mutex_lock(&g->lock);
+    g->stop = 1;
+    pthread_cond_broadcast(&g->moved);
+    pthread_mutex_unlock(&g->lock);
+    pthread_cancel(g->thread);
+    pthread_join(g->thread, NULL);
+    pthread_cond_destroy(&g->moved);
+    pthread_mutex_destroy(&g->lock);
+    free(g->buf);
+    free(g);
+}
+
 long csv_source_read(csv_source *s, char *dst, size_t cap, mlp_error *err)
 {
     size_t k;
 
+    if (s->ring != NULL)
+        return read_ring(s->ring, dst, cap, err);
     if (s->gzip)
         return read_gzip(s, dst, cap, err);
 
@@ -361,6 +537,16 @@ long csv_source_read(csv_source *s, char *dst, size_t cap, mlp_error *err)
 
 int csv_source_pending(const csv_source *s)
 {
+    ring *g = s->ring;
+    int more;
+
+    /* with a thread: text made, or input it holds and is inflating */
+    if (g != NULL) {
+        pthread_mutex_lock(&g->lock);
+        more = g->head != g->tail || (!g->done && !g->reading);
+        pthread_mutex_unlock(&g->lock);
+        return more;
+    }
     if (s->gzip)
         return s->z.avail_in > 0;
     return s->raw_pos < s->raw_len;
@@ -372,6 +558,8 @@ mlp_status csv_source_close(csv_source *s, mlp_error *err)
 
     if (s == NULL)
         return MLP_STATUS_OK;
+    if (s->ring != NULL)
+        stop_ring(s->ring);
     if (s->z_ready)
         inflateEnd(&s->z);
     if (s->owns_fd && s->fd >= 0 && close(s->fd) != 0)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "csv/labels.h"
+#include "csv/marks.h"
 #include "csv/number.h"
 #include "csv/reader.h"
 
@@ -23,6 +24,17 @@
  * mremap, so growing costs no copy and no second block), from about
  * this many bytes. */
 #define FIRST_BYTES (64u * 1024u)
+
+/* Plain records are parsed straight from the reader's buffer in blocks of
+ * at most this many bytes, with one bitmap word per 64 bytes. */
+#define BULK_BYTES (2u << 20)
+
+/* What the bulk path does with each column. */
+typedef enum role {
+    ROLE_IGNORED,
+    ROLE_FEATURE,
+    ROLE_LABEL
+} role;
 
 typedef struct loader {
     mlp_csv *csv;
@@ -45,7 +57,19 @@ typedef struct loader {
     int texts;
     int spilled;                /* more distinct numbers than the set holds */
     int all_integers;
+
+    /* the bulk path: column roles, and the marks of the current block */
+    unsigned char *roles;
+    uint64_t *bits;
 } loader;
+
+/* A walk over a block's marks: bits[k] covers base[64 k .. 64 k + 63]. */
+typedef struct mark_walk {
+    const char *base;
+    const uint64_t *bits;
+    size_t k;
+    uint64_t m;
+} mark_walk;
 
 /* A copy of the first record, which the second one overwrites; padded
  * like the reader's fields. */
@@ -544,15 +568,171 @@ static mlp_status read_head(loader *ld, record_copy *first)
     return st;
 }
 
-/* Every remaining record.  Returns the status. */
+/* The next marked byte: a block ends with a line end, so there is one. */
+static inline const char *next_mark(mark_walk *w)
+{
+    const char *at;
+
+    while (w->m == 0)
+        w->m = w->bits[++w->k];
+    at = w->base + w->k * 64 + (size_t)__builtin_ctzll(w->m);
+    w->m &= w->m - 1;
+    return at;
+}
+
+/* The label of a bulk record, [s, e).  Returns the status. */
+static mlp_status bulk_label(loader *ld, const char *s, const char *e,
+                             uint64_t line)
+{
+    csv_field f;
+    float v;
+
+    f.s = (char *)s;
+    f.len = (size_t)(e - s);
+#ifdef CSV_SHORT_FLOAT
+    if (csv_parse_short(s, e, &v))
+        return number_label(ld, &f, v);
+#else
+    (void)v;
+#endif
+    return put_label(ld, &f, line);
+}
+
+/* A feature field [s, e) into *x.  Returns 1, or 0 when it is no number. */
+static inline int bulk_feature(const char *s, const char *e, float *x)
+{
+#ifdef CSV_SHORT_FLOAT
+    if (csv_parse_short(s, e, x))
+        return 1;
+#endif
+    return csv_parse_float_padded(s, (size_t)(e - s), x) == CSV_NUMBER_OK;
+}
+
+/* The record at *pp as a row, its fields found by the marks and parsed
+ * in place.  Anything but n_cols unquoted fields of good numbers, a line
+ * end after the last, is left to the reader, which takes it the slow way
+ * and reports it exactly.  Returns 1 (added, *pp past it), 0 (left), or
+ * -1 (a bad label: ld->e set). */
+static inline int bulk_record(loader *ld, mark_walk *w, const char **pp,
+                              uint64_t line, char delim)
+{
+    const char *s = *pp, *e, *ls = NULL, *le = NULL;
+    float *row = ld->x + ld->n_rows * ld->n_feat;
+    size_t c, last = ld->n_cols - 1;
+
+    /* the fields before the last, each ended by the delimiter */
+    for (c = 0; c < last; c++) {
+        e = next_mark(w);
+        if (*e != delim)
+            return 0;
+        if (ld->roles[c] == ROLE_FEATURE) {
+            if (!bulk_feature(s, e, row++))
+                return 0;
+        } else if (ld->roles[c] == ROLE_LABEL) {
+            ls = s;
+            le = e;
+        }
+        s = e + 1;
+    }
+
+    /* the last, ended by the line end, less a '\r' before it */
+    e = next_mark(w);
+    if (*e != '\n')
+        return 0;
+    *pp = e + 1;
+    if (e > s && e[-1] == '\r')
+        e--;
+    if (ld->roles[last] == ROLE_FEATURE) {
+        if (!bulk_feature(s, e, row))
+            return 0;
+    } else if (ld->roles[last] == ROLE_LABEL) {
+        ls = s;
+        le = e;
+    }
+    if (bulk_label(ld, ls, le, line) != MLP_STATUS_OK)
+        return -1;
+    return 1;
+}
+
+/* Rows from the plain records at the start of [p, e), which ends with a
+ * line end.  *n_rows gets how many were added, *used the bytes they
+ * took.  Returns the status. */
+static mlp_status bulk_rows(loader *ld, const char *p, const char *e,
+                            uint64_t line, size_t *n_rows, size_t *used)
+{
+    const char *rec = p;
+    char delim = mlp_csv_delimiter(ld->csv);
+    mark_walk w;
+    int got = 1;
+
+    /* every delimiter, line end, quote and NUL of the block */
+    csv_marks(p, (size_t)(e - p), delim, ld->bits);
+    w.base = p;
+    w.bits = ld->bits;
+    w.k = 0;
+    w.m = ld->bits[0];
+
+    /* records until the block ends or one needs the reader */
+    *n_rows = 0;
+    while (rec < e && got > 0) {
+        if (ld->n_rows == ld->cap_rows && grow_rows(ld) != MLP_STATUS_OK)
+            return ld->e.status;
+        got = bulk_record(ld, &w, &rec, line + *n_rows, delim);
+        if (got < 0)
+            return ld->e.status;
+        ld->n_rows += (size_t)got;
+        *n_rows += (size_t)got;
+    }
+    *used = (size_t)(rec - p);
+    return MLP_STATUS_OK;
+}
+
+/* The bulk path's roles of the columns, and room for a block's marks.
+ * Returns the status. */
+static mlp_status start_bulk(loader *ld)
+{
+    size_t j;
+
+    ld->roles = calloc(ld->n_cols, 1);
+    ld->bits = malloc((BULK_BYTES / 64 + 1) * sizeof *ld->bits);
+    if (ld->roles == NULL || ld->bits == NULL)
+        return fail(ld, MLP_STATUS_NOMEM, 0, 0, "out of memory");
+    for (j = 0; j < ld->n_feat; j++)
+        ld->roles[ld->fcol[j]] = ROLE_FEATURE;
+    ld->roles[ld->label_col] = ROLE_LABEL;
+    return MLP_STATUS_OK;
+}
+
+/* Every remaining record: whole blocks of plain records in bulk, the
+ * reader for the rest (a refill, quotes, blank lines, errors).  Returns
+ * the status. */
 static mlp_status read_rows(loader *ld)
 {
+    const char *p, *e;
+    uint64_t line;
+    size_t n_rows = 0, used = 0;
     int got;
 
-    while ((got = next_record(ld)) > 0)
+    if (start_bulk(ld) != MLP_STATUS_OK)
+        return ld->e.status;
+    for (;;) {
+        /* blocks of plain records, straight from the reader's buffer */
+        while (csv_bulk_peek(ld->csv, BULK_BYTES, &p, &e, &line)) {
+            if (bulk_rows(ld, p, e, line, &n_rows, &used) != MLP_STATUS_OK)
+                return ld->e.status;
+            csv_bulk_take(ld->csv, used, n_rows);
+            if (used < (size_t)(e - p))
+                break;
+        }
+
+        /* one record the reader's way */
+        got = next_record(ld);
+        if (got <= 0)
+            break;
         if (add_row(ld, csv_fields(ld->csv), mlp_csv_n_fields(ld->csv),
                     mlp_csv_line(ld->csv)) != MLP_STATUS_OK)
             return ld->e.status;
+    }
     if (got < 0)
         return ld->e.status;
     if (ld->n_rows == 0)
@@ -712,6 +892,8 @@ mlp_status mlp_table_load(mlp_table *t, const char *path,
     free(first.block);
     free(ld.names);
     free(ld.fcol);
+    free(ld.roles);
+    free(ld.bits);
     free(ld.x);
     free(ld.y);
     label_set_free(&ld.set);
