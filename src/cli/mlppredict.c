@@ -398,11 +398,12 @@ static int add_row(run_state *s)
 
     /* features, each a finite number */
     for (size_t j = 0; j < m->n_features; j++) {
+        if (mlp_csv_field_float(s->r, s->lay.col[j], &x[j]) == 0)
+            continue;
         f = mlp_csv_field(s->r, s->lay.col[j], &len);
-        if (mlp_parse_float(f, len, &x[j]) != 0)
-            return cli_fail(65, "%s:%llu:%zu: expected a number, got \"%s\"",
-                            name, (unsigned long long)line,
-                            s->lay.col[j] + 1, mlp_quote(q, sizeof q, f, len));
+        return cli_fail(65, "%s:%llu:%zu: expected a number, got \"%s\"",
+                        name, (unsigned long long)line, s->lay.col[j] + 1,
+                        mlp_quote(q, sizeof q, f, len));
     }
 
     /* the label, kept as text for the summary */

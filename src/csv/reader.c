@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv/number.h"
 #include "csv/reader.h"
 #include "csv/source.h"
 
@@ -628,6 +629,14 @@ const char *mlp_csv_field(const mlp_csv *r, size_t i, size_t *len)
     if (len != NULL)
         *len = r->f[i].len;
     return r->f[i].s;
+}
+
+int mlp_csv_field_float(const mlp_csv *r, size_t i, float *out)
+{
+    if (i >= r->n_f)
+        return -1;
+    return csv_parse_float_padded(r->f[i].s, r->f[i].len, out) ==
+           CSV_NUMBER_OK ? 0 : -1;
 }
 
 const csv_field *csv_fields(const mlp_csv *r)

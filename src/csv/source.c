@@ -423,6 +423,10 @@ static void *inflate_thread(void *arg)
             break;
         }
         g->head += (uint64_t)n;
+
+        /* with no input left, what comes next is a wait in read(2):
+         * say so now, or the reader would think more is on its way */
+        g->reading = s->z.avail_in == 0 && !s->raw_eof;
         pthread_cond_broadcast(&g->moved);
     }
     pthread_mutex_unlock(&g->lock);
