@@ -6,17 +6,20 @@
  * Matrices are stored with padded row strides; A and B are allocated to
  * the last element they hold, so that a sanitizer sees any read past
  * them, and C's padding holds a sentinel that must survive.  With beta 0
- * C starts as NaN, which must not leak into the result.
+ * C starts as NaN, which must not leak into the result.  The product
+ * shared by a pool of workers must give the very bits of mlp_gemm.
  */
 #include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "engine/gemm.h"
 #include "engine/gemm_impl.h"
+#include "engine/pool.h"
 
 #define SENTINEL 12345.0f
 
@@ -297,6 +300,95 @@ static void test_threads(void)
     free_operands(&o);
 }
 
+/* What the panels' epilogue saw: a copy of C as each panel was handed
+ * over, and how often each element was. */
+struct seen {
+    const float *c;
+    size_t ldc;
+    float *copy;
+    unsigned char *count;
+    size_t n;
+};
+
+/* mlp_gemm_then's fn: copy the panel and count its elements. */
+static void see_panel(void *ctx, size_t i0, size_t m, size_t j0, size_t n)
+{
+    struct seen *s = ctx;
+
+    for (size_t i = i0; i < i0 + m; i++)
+        for (size_t j = j0; j < j0 + n; j++) {
+            s->copy[i * s->n + j] = s->c[i * s->ldc + j];
+            s->count[i * s->n + j]++;
+        }
+}
+
+/* mlp_gemm_par on pool (NULL for none) gives mlp_gemm's bits, and hands
+ * every element of C to the epilogue once, after it is final. */
+static void check_par(const struct shape *s, mlp_pool *pool,
+                      size_t workers)
+{
+    struct operands o;
+    size_t len = s->m * (s->n + 3 * s->pad), mn = s->m * s->n, bad = 0;
+    float *want = malloc(len * sizeof *want), *got = malloc(len * 4);
+    struct seen seen = {got, 0, malloc(mn * 4), calloc(mn, 1), s->n};
+    mlp_gemm_then then = {see_panel, &seen};
+
+    make_operands(s, &o);
+    if (!want || !got || !seen.copy || !seen.count)
+        exit(1);
+    seen.ldc = o.ldc;
+    memcpy(want, o.c0, len * sizeof *want);
+    memcpy(got, o.c0, len * sizeof *got);
+    mlp_gemm(s->trans_a, s->trans_b, s->m, s->n, s->k, o.a, o.lda, o.b,
+             o.ldb, s->beta, want, o.ldc);
+    mlp_gemm_par(pool, &then, s->trans_a, s->trans_b, s->m, s->n, s->k,
+                 o.a, o.lda, o.b, o.ldb, s->beta, got, o.ldc);
+    for (size_t i = 0; i < s->m; i++)
+        for (size_t j = 0; j < s->n; j++)
+            bad += seen.count[i * s->n + j] != 1
+                   || memcmp(&seen.copy[i * s->n + j], &got[i * o.ldc + j],
+                             4) != 0;
+    CHECKF(memcmp(want, got, len * sizeof *got) == 0 && bad == 0,
+           "%zu workers %c%c m=%zu n=%zu k=%zu: %zu bad", workers,
+           s->trans_a ? 'T' : 'N', s->trans_b ? 'T' : 'N', s->m, s->n,
+           s->k, bad);
+    free(want);
+    free(got);
+    free(seen.copy);
+    free(seen.count);
+    free_operands(&o);
+}
+
+/* The product on 1, 2 and 3 workers: the bits of mlp_gemm, for the
+ * layer shapes (packed, cut by rows or by columns), unpacked ones, odd
+ * sizes, those too small to share, and 10 x 260 x 500, packed in slices
+ * of k, whose last panel alone would be small enough to run unpacked. */
+static void test_par(void)
+{
+    static const struct shape shapes[] = {
+        {128, 512, 784, 0, 0, 0.0f, 0}, {784, 512, 128, 1, 0, 0.0f, 0},
+        {128, 784, 512, 0, 1, 0.0f, 0}, {128, 10, 512, 0, 0, 0.0f, 0},
+        {512, 10, 128, 1, 0, 0.0f, 0},  {128, 512, 10, 0, 1, 0.0f, 0},
+        {50, 512, 784, 0, 0, 0.0f, 1},  {784, 512, 50, 1, 0, 1.0f, 0},
+        {50, 784, 512, 0, 1, 0.0f, 2},  {64, 128, 64, 0, 0, 0.0f, 0},
+        {64, 128, 10, 0, 1, 0.0f, 0},   {128, 10, 64, 1, 0, 0.0f, 0},
+        {97, 131, 300, 0, 0, 1.0f, 1},  {300, 97, 131, 1, 1, 0.0f, 3},
+        {257, 45, 257, 0, 1, 0.0f, 0},  {33, 700, 37, 1, 0, 0.0f, 1},
+        {5, 7, 3, 0, 0, 0.0f, 0},       {1, 300, 1, 0, 1, 1.0f, 0},
+        {10, 260, 500, 0, 0, 0.0f, 0},  {10, 260, 500, 1, 1, 1.0f, 2},
+        {128, 128, 784, 0, 0, 0.0f, 0}, {128, 784, 128, 0, 1, 0.0f, 0},
+    };
+    mlp_pool *pools[3] = {NULL, NULL, NULL};
+
+    for (size_t w = 2; w <= 3; w++)
+        CHECK(mlp_pool_new(&pools[w - 1], w, NULL) == MLP_STATUS_OK);
+    for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++)
+        for (size_t w = 1; w <= 3; w++)
+            check_par(&shapes[i], pools[w - 1], w);
+    for (size_t w = 2; w <= 3; w++)
+        mlp_pool_free(pools[w - 1]);
+}
+
 /* The path table: names, availability, the chosen path. */
 static void test_paths(void)
 {
@@ -328,5 +420,6 @@ int main(void)
     test_blocking();
     test_layer_shapes();
     test_threads();
+    test_par();
     return check_done("test_gemm");
 }

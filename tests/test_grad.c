@@ -14,11 +14,13 @@
  * leaves a margin of 4 or more, while a gradient off by 5% or missing its
  * decay term fails it (checked below).  Where a relu unit crosses 0
  * within the step the difference is meaningless and the parameter is
- * skipped; at most a tenth may be.
+ * skipped; at most a tenth may be.  Last, a gradient whose products are
+ * shared by worker threads must not depend on how many there are.
  */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "engine/grad.h"
@@ -212,6 +214,92 @@ static void one_case(size_t n_hidden, mlp_act act, mlp_output out,
     mlp_net_free(&p.net);
 }
 
+/* A gradient of n_rows rows of a 100-128-64-10 network, with pool. */
+static void wide_gradient(mlp_pool *pool, mlp_act act, size_t n_rows,
+                          const float *x, const float *t, float *g)
+{
+    static const size_t hidden[2] = { 128, 64 };
+    mlp_grad_ws ws;
+    mlp_net net;
+    void *block;
+
+    mlp_net_init(&net, 100, hidden, 2, 10, act, MLP_OUTPUT_SOFTMAX, NULL);
+    mlp_net_randomize(&net, 3);
+    block = ws_new(&ws, &net, n_rows);
+    ws.pool = pool;
+    mlp_grad_compute(&net, &ws, x, t, n_rows, 1.0f / (float)n_rows, g,
+                     NULL);
+    free(block);
+    mlp_net_free(&net);
+}
+
+/* The gradient of a network wide enough for its products to be shared
+ * out is the same bits on 1, 2 or 3 workers, for every activation and
+ * for batches of 128, 50 and 97 rows. */
+static void test_pool(void)
+{
+    static const size_t rows[3] = { 128, 50, 97 };
+    size_t n_params = 100 * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 10;
+    float *x = malloc(128 * 100 * sizeof *x), t[128];
+    float *g[3] = { malloc(n_params * 4), malloc(n_params * 4),
+                    malloc(n_params * 4) };
+    mlp_pool *pool[3] = { NULL, NULL, NULL };
+    mlp_rng r;
+
+    mlp_rng_seed(&r, 11);
+    for (size_t i = 0; i < 128 * 100; i++)
+        x[i] = uniform(&r, -2.0f, 2.0f);
+    for (size_t i = 0; i < 128; i++)
+        t[i] = (float)(i % 10);
+    for (size_t w = 2; w <= 3; w++)
+        CHECK(mlp_pool_new(&pool[w - 1], w, NULL) == MLP_STATUS_OK);
+    for (int a = MLP_ACT_SIGMOID; a <= MLP_ACT_RELU; a++)
+        for (size_t b = 0; b < 3; b++) {
+            for (size_t w = 0; w < 3; w++)
+                wide_gradient(pool[w], (mlp_act)a, rows[b], x, t, g[w]);
+            CHECKF(memcmp(g[0], g[1], n_params * 4) == 0
+                   && memcmp(g[0], g[2], n_params * 4) == 0,
+                   "act %d rows %zu", a, rows[b]);
+        }
+    for (size_t w = 0; w < 3; w++) {
+        mlp_pool_free(pool[w]);
+        free(g[w]);
+    }
+    free(x);
+}
+
+/* A gradient taken in two parts, the second added by
+ * mlp_grad_compute_add, is the gradient of all the rows at once, up to
+ * rounding; leaving the second part out is not. */
+static void test_parts(void)
+{
+    problem p;
+    float *all, *parts;
+    double loss_all, loss_parts;
+    size_t bad = 0, differ = 0;
+
+    problem_init(&p, 2, MLP_ACT_TANH, MLP_OUTPUT_SOFTMAX, ROWS, 0.0f, 9);
+    all = malloc(p.net.n_params * sizeof *all);
+    parts = malloc(p.net.n_params * sizeof *parts);
+    loss_all = mlp_grad_compute(&p.net, &p.ws, p.x, p.t, ROWS, 0.2f, all,
+                                NULL);
+    loss_parts = mlp_grad_compute(&p.net, &p.ws, p.x, p.t, 3, 0.2f, parts,
+                                  NULL);
+    for (size_t i = 0; i < p.net.n_params; i++)
+        differ += fabsf(all[i] - parts[i]) > 1e-4f;
+    loss_parts += mlp_grad_compute_add(&p.net, &p.ws, p.x + 3 * IN, p.t + 3,
+                                       ROWS - 3, 0.2f, parts, NULL);
+    for (size_t i = 0; i < p.net.n_params; i++)
+        bad += !(fabsf(all[i] - parts[i]) <= 1e-6f + 1e-5f * fabsf(all[i]));
+    CHECKF(bad == 0, "%zu of %zu differ", bad, p.net.n_params);
+    CHECK(differ > 0);
+    CHECK_NEAR(loss_all, loss_parts, 1e-9 * fabs(loss_all));
+    free(all);
+    free(parts);
+    free(p.block);
+    mlp_net_free(&p.net);
+}
+
 int main(void)
 {
     static const mlp_output outs[3] = {
@@ -229,5 +317,7 @@ int main(void)
                 for (size_t b = 0; b < 2; b++)
                     for (size_t l = 0; l < 2; l++)
                         one_case(h, acts[a], outs[o], rows[b], l2s[l]);
+    test_pool();
+    test_parts();
     return check_done("test_grad");
 }

@@ -251,6 +251,39 @@ static void test_scale(void)
     CHECK(mean[0] == 0.0f && scale[0] == 1.0f);
 }
 
+/* A table wider than the columns scale.c takes at a time (1100 x 3
+ * rows, offsets and spreads varying by column): the figures of a plain
+ * column-by-column two-pass walk in double, to the last bit. */
+static void test_scale_wide(void)
+{
+    size_t n = 3, d = 1100, bad = 0;
+    float *x = malloc(n * d * sizeof *x), *mean = malloc(d * 4);
+    float *scale = malloc(d * 4);
+    mlp_rng r;
+
+    mlp_rng_seed(&r, 4);
+    for (size_t i = 0; i < n * d; i++)
+        x[i] = (float)(i % d) * 10.0f + (float)(i % 7) * mlp_rng_float(&r);
+    mlp_scale_fit(x, n, d, mean, scale);
+    for (size_t j = 0; j < d; j++) {
+        double sum = 0.0, ss = 0.0, m, sd;
+
+        for (size_t i = 0; i < n; i++)
+            sum += x[i * d + j];
+        m = sum / (double)n;
+        for (size_t i = 0; i < n; i++)
+            ss += (x[i * d + j] - m) * (x[i * d + j] - m);
+        sd = sqrt(ss / (double)n);
+        bad += mean[j] != (float)m
+               || scale[j] != (sd == 0.0 || sd < 1e-12 * fabs(m)
+                               ? 1.0f : (float)sd);
+    }
+    CHECKF(bad == 0, "%zu of %zu columns differ", bad, d);
+    free(x);
+    free(mean);
+    free(scale);
+}
+
 int main(void)
 {
     test_layout();
@@ -260,5 +293,6 @@ int main(void)
     test_safety();
     test_saturation();
     test_scale();
+    test_scale_wide();
     return check_done("test_net");
 }

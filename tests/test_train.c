@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "engine/grad.h"
+#include "engine/optim.h"
 #include "engine/rng.h"
 #include "mlp/train.h"
 
@@ -358,6 +359,136 @@ static void test_threads(void)
     mlp_net_free(&one);
 }
 
+#define WIDE_ROWS 434     /* 3 batches of 128, then 50 */
+#define WIDE_IN 100
+#define BIG_ROWS 1200     /* too many to go through the network at once */
+
+/* Fill n rows of WIDE_IN features, and labels of 10 classes. */
+static void wide_data(float *xs, float *ys, size_t n)
+{
+    mlp_rng r;
+
+    mlp_rng_seed(&r, 8);
+    for (size_t i = 0; i < n; i++) {
+        ys[i] = (float)(i % 10);
+        for (size_t j = 0; j < WIDE_IN; j++)
+            xs[i * WIDE_IN + j] = mlp_rng_float(&r) - 0.5f
+                                  + (j % 10 == i % 10 ? 1.0f : 0.0f);
+    }
+}
+
+/* Train a 100-128-64-10 relu network on n rows xs, labels ys, with the
+ * given threads, batch, optimiser and weight decay, 3 epochs. */
+static void train_wide(mlp_net *net, const float *xs, const float *ys,
+                       size_t n, unsigned threads, size_t batch,
+                       mlp_optim optim, float l2)
+{
+    static const size_t hidden[2] = { 128, 64 };
+    mlp_train_options o;
+
+    mlp_train_defaults(&o);
+    o.epochs = 3;
+    o.batch = batch;
+    o.threads = threads;
+    o.optim = optim;
+    o.rate = optim == MLP_OPTIM_ADAM ? 0.001f : 0.01f;
+    o.l2 = l2;
+    o.validation = 0.1f;
+    mlp_net_init(net, WIDE_IN, hidden, 2, 10, MLP_ACT_RELU,
+                 MLP_OUTPUT_SOFTMAX, NULL);
+    mlp_net_randomize(net, 5);
+    CHECK(mlp_train(net, xs, ys, n, &o, NULL, NULL) == MLP_STATUS_OK);
+}
+
+/* A network big enough for its work to be shared out: any thread count
+ * gives the same bits, with batches of 128 (the last one 50 rows short
+ * of that, a tenth held out) and of 97, for every optimiser, and with
+ * batches too big to go through the network in one part. */
+static void test_threads_wide(void)
+{
+    static const size_t batches[2] = { 128, 97 };
+    float *xs = malloc(BIG_ROWS * WIDE_IN * sizeof *xs), ys[BIG_ROWS];
+    mlp_net one, many;
+
+    wide_data(xs, ys, BIG_ROWS);
+    for (size_t b = 0; b < 2; b++)
+        for (int k = MLP_OPTIM_SGD; k <= MLP_OPTIM_ADAM; k++) {
+            float l2 = k == MLP_OPTIM_SGD ? 0.0f : 0.01f;
+
+            train_wide(&one, xs, ys, WIDE_ROWS, 1, batches[b], (mlp_optim)k,
+                       l2);
+            for (unsigned t = 2; t <= 3; t++) {
+                train_wide(&many, xs, ys, WIDE_ROWS, t, batches[b],
+                           (mlp_optim)k, l2);
+                CHECKF(memcmp(one.params, many.params,
+                              one.n_params * sizeof(float)) == 0,
+                       "batch %zu optim %d threads %u", batches[b], k, t);
+                mlp_net_free(&many);
+            }
+            mlp_net_free(&one);
+        }
+
+    /* a batch of 1100, cut to the 1080 training rows: parts of 1024, 56 */
+    train_wide(&one, xs, ys, BIG_ROWS, 1, 1100, MLP_OPTIM_ADAM, 0.0f);
+    for (unsigned t = 2; t <= 3; t++) {
+        train_wide(&many, xs, ys, BIG_ROWS, t, 1100, MLP_OPTIM_ADAM, 0.0f);
+        CHECKF(memcmp(one.params, many.params,
+                      one.n_params * sizeof(float)) == 0,
+               "batch 1100 threads %u", t);
+        mlp_net_free(&many);
+    }
+    mlp_net_free(&one);
+    free(xs);
+}
+
+/* Every version of Adam's update this CPU has agrees with the formula
+ * in double, to float rounding, on 37 elements (no whole number of
+ * vectors), and gives the same bits however the elements are cut into
+ * ranges. */
+static void test_adam_versions(void)
+{
+    mlp_adam_fn *versions[3];
+    size_t n_versions = mlp_optim_adam_versions(versions);
+    mlp_adam_coef c = { 0.9f, 0.1f, 0.999f, 0.001f, 0.01f, 1e-7f };
+    float g[37], w0[37], m0[37], v0[37], w[2][37], m[2][37], v[2][37];
+    mlp_rng r;
+
+    mlp_rng_seed(&r, 6);
+    for (size_t i = 0; i < 37; i++) {
+        g[i] = 2.0f * mlp_rng_float(&r) - 1.0f;
+        w0[i] = 2.0f * mlp_rng_float(&r) - 1.0f;
+        m0[i] = 0.2f * mlp_rng_float(&r) - 0.1f;
+        v0[i] = 0.1f * mlp_rng_float(&r);
+    }
+    CHECK(n_versions >= 1 && n_versions <= 3);
+    for (size_t k = 0; k < n_versions; k++) {
+        size_t bad = 0;
+
+        /* all at once, and in ranges of 5, 16 and 16 */
+        for (int cut = 0; cut < 2; cut++) {
+            memcpy(w[cut], w0, sizeof w0);
+            memcpy(m[cut], m0, sizeof m0);
+            memcpy(v[cut], v0, sizeof v0);
+        }
+        versions[k](w[0], g, m[0], v[0], 37, &c);
+        for (size_t a = 0; a < 37; a = a == 0 ? 5 : a + 16)
+            versions[k](w[1] + a, g + a, m[1] + a, v[1] + a,
+                        a == 0 ? 5 : 16, &c);
+        for (size_t i = 0; i < 37; i++) {
+            double mi = 0.9 * m0[i] + 0.1 * g[i];
+            double vi = 0.999 * v0[i] + 0.001 * (double)g[i] * g[i];
+            double wi = w0[i] - 0.01 * mi / (sqrt(vi) + 1e-7);
+
+            bad += fabs(m[0][i] - mi) > 1e-6 || fabs(v[0][i] - vi) > 1e-6
+                   || fabs(w[0][i] - wi) > 1e-5;
+        }
+        CHECKF(bad == 0, "version %zu: %zu elements off", k, bad);
+        CHECKF(memcmp(w[0], w[1], sizeof w0) == 0
+               && memcmp(m[0], m[1], sizeof m0) == 0
+               && memcmp(v[0], v[1], sizeof v0) == 0, "version %zu", k);
+    }
+}
+
 /* Cross-validation: high accuracy on separable blobs, an RMSE well below
  * the target's spread for regression, and refused fold counts. */
 static void test_cv(void)
@@ -420,6 +551,8 @@ int main(void)
     test_diverge();
     test_stop();
     test_threads();
+    test_threads_wide();
+    test_adam_versions();
     test_cv();
     test_refusals();
     return check_done("test_train");

@@ -21,6 +21,7 @@
 
 #define MC 128
 #define KC 256
+#define PACK_AHEAD 8    /* rows a straight packing prefetches ahead */
 
 _Static_assert(MR <= MLP_GEMM_MAX_MR && NR <= MLP_GEMM_MAX_NR &&
                MC % MR == 0 && MC <= MLP_GEMM_MAX_MC &&
@@ -204,6 +205,13 @@ TARGET static void pack_straight(const float *src, size_t ld, size_t cols,
     for (size_t p = 0; p < kc; p++) {
         const float *row = src + p * ld;
 
+        /* rows far apart defeat the hardware prefetcher: ask ahead */
+        if (p + PACK_AHEAD < kc) {
+            _mm_prefetch((const char *)(row + PACK_AHEAD * ld), _MM_HINT_T0);
+            if (width > 16)
+                _mm_prefetch((const char *)(row + PACK_AHEAD * ld + 16),
+                             _MM_HINT_T0);
+        }
         store_part(dst + p * width, width, _mm512_maskz_loadu_ps(k0, row));
         if (width > 16)
             _mm512_storeu_ps(dst + p * width + 16,

@@ -1,10 +1,11 @@
-/* grad.c -- backpropagation through the whole network for a few rows.
+/* grad.c -- backpropagation through the whole network for a batch
+ * of rows.
  *
  * Shapes: B = rows (at most max_rows), W_l: width[l] x width[l+1].
  *     forward   Y_0 = X, Y_{l+1} = act(Y_l W_l + b_l), logits Z = last Y
  *     backward  dZ = scale (P - T)                      (loss.c)
  *               for l from last down:  dW_l = Y_l^T dZ_l, db_l = sum dZ_l,
- *               dY_l = dZ_l W_l^T,  dZ_{l-1} = dY_l * act'(Y_l)
+ *               dZ_{l-1} = (dZ_l W_l^T) * act'(Y_l)
  */
 #include <string.h>
 
@@ -38,12 +39,13 @@ static void forward(const mlp_net *net, mlp_grad_ws *ws, const float *x,
     const float *in = x;
 
     for (size_t l = 0; l < last; l++) {
-        mlp_layer_forward(in, net->w[l], net->b[l], n_rows, net->width[l],
-                          net->width[l + 1], net->act, ws->y[l]);
+        mlp_layer_forward(ws->pool, in, net->w[l], net->b[l], n_rows,
+                          net->width[l], net->width[l + 1], net->act,
+                          ws->y[l]);
         in = ws->y[l];
     }
-    mlp_layer_forward_linear(in, net->w[last], net->b[last], n_rows,
-                             net->width[last], net->width[last + 1],
+    mlp_layer_forward_linear(ws->pool, in, net->w[last], net->b[last],
+                             n_rows, net->width[last], net->width[last + 1],
                              ws->y[last]);
 }
 
@@ -57,9 +59,10 @@ double mlp_grad_loss(const mlp_net *net, mlp_grad_ws *ws, const float *x,
                          net->width[last + 1], 0.0f, NULL, n_correct);
 }
 
-double mlp_grad_compute(const mlp_net *net, mlp_grad_ws *ws, const float *x,
-                        const float *t, size_t n_rows, float scale,
-                        float *grad, size_t *n_correct)
+/* mlp_grad_compute, or mlp_grad_compute_add when accumulate. */
+static double compute(const mlp_net *net, mlp_grad_ws *ws, const float *x,
+                      const float *t, size_t n_rows, float scale,
+                      int accumulate, float *grad, size_t *n_correct)
 {
     size_t last = net->n_layers - 1;
     float *dz = ws->d[0];
@@ -70,39 +73,59 @@ double mlp_grad_compute(const mlp_net *net, mlp_grad_ws *ws, const float *x,
     loss = mlp_loss_rows(net->output, ws->y[last], t, n_rows,
                          net->width[last + 1], scale, dz, n_correct);
 
-    /* backward, layer by layer; dY of layer l-1 goes to the other buffer */
+    /* backward, layer by layer; dZ of layer l-1 goes to the other
+     * buffer */
     for (size_t l = last + 1; l-- > 0;) {
         const float *in = l > 0 ? ws->y[l - 1] : x;
         float *dx = l > 0 ? ws->d[(last - l + 1) % 2] : NULL;
         float *dw = grad + (net->w[l] - net->params);
         float *db = grad + (net->b[l] - net->params);
 
-        mlp_layer_backward(in, net->w[l], dz, n_rows, net->width[l],
-                           net->width[l + 1], dw, db, dx);
-        if (dx != NULL)
-            mlp_act_backward(net->act, ws->y[l - 1], dx,
-                             n_rows * net->width[l]);
+        mlp_layer_backward(ws->pool, in, net->w[l], dz, n_rows,
+                           net->width[l], net->width[l + 1], net->act,
+                           accumulate, dw, db, dx);
         dz = dx;
     }
     return loss;
 }
 
-void mlp_grad_add_l2(const mlp_net *net, float *grad, float l2)
+double mlp_grad_compute(const mlp_net *net, mlp_grad_ws *ws, const float *x,
+                        const float *t, size_t n_rows, float scale,
+                        float *grad, size_t *n_correct)
 {
-    if (l2 == 0.0f)
-        return;
-    for (size_t l = 0; l < net->n_layers; l++) {
-        size_t n = net->width[l] * net->width[l + 1];
-        float *g = grad + (net->w[l] - net->params);
-        const float *w = net->w[l];
+    return compute(net, ws, x, t, n_rows, scale, 0, grad, n_correct);
+}
 
-        for (size_t i = 0; i < n; i++)
+double mlp_grad_compute_add(const mlp_net *net, mlp_grad_ws *ws,
+                            const float *x, const float *t, size_t n_rows,
+                            float scale, float *grad, size_t *n_correct)
+{
+    return compute(net, ws, x, t, n_rows, scale, 1, grad, n_correct);
+}
+
+void mlp_grad_add_l2_range(const mlp_net *net, float *grad, float l2,
+                           size_t first, size_t n)
+{
+    size_t end = first + n;
+
+    /* each layer's weights that fall in [first, end) */
+    for (size_t l = 0; l < net->n_layers; l++) {
+        size_t lo = (size_t)(net->w[l] - net->params);
+        size_t hi = lo + net->width[l] * net->width[l + 1];
+        float *restrict g = grad;
+        const float *restrict w = net->params;
+
+        if (lo < first)
+            lo = first;
+        if (hi > end)
+            hi = end;
+        for (size_t i = lo; i < hi; i++)
             g[i] += l2 * w[i];
     }
 }
 
-void mlp_grad_add(float *dst, const float *src, size_t n)
+void mlp_grad_add_l2(const mlp_net *net, float *grad, float l2)
 {
-    for (size_t i = 0; i < n; i++)
-        dst[i] += src[i];
+    if (l2 != 0.0f)
+        mlp_grad_add_l2_range(net, grad, l2, 0, net->n_params);
 }

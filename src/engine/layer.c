@@ -3,10 +3,11 @@
  *
  * Shapes: B = rows, I = inputs, O = outputs of the layer.
  *     forward   Z = X W + b,  Y = act(Z)        X: B x I, W: I x O, Y: B x O
- *     backward  dZ = dY * act'(Z)               (from Y, in place)
- *               dW = X^T dZ, db = sum_rows dZ, dX = dZ W^T
- * Every product goes through mlp_gemm; the bias and the activation are
- * fused into one pass over the product.
+ *     backward  dW = X^T dZ, db = sum_rows dZ,
+ *               dZ_below = (dZ W^T) * act'(X)    (X the output below)
+ * Every product goes through mlp_gemm_par; the bias and the activation,
+ * or the activation's derivative, are applied to each panel of the
+ * product as soon as it is final, while it is still in the cache.
  */
 #include <math.h>
 #include <string.h>
@@ -76,62 +77,124 @@ void mlp_act_backward(mlp_act act, const float *y, float *dy, size_t n)
 
 /* ---- the layer ---- */
 
-void mlp_layer_forward(const float *x, const float *w, const float *b,
-                       size_t n_rows, size_t n_in, size_t n_out, mlp_act act,
-                       float *y)
+/* A forward pass's finish on a panel of Y = X W: Y = act(Y + b), or just
+ * Y + b when linear. */
+struct bias_act {
+    float *y;
+    const float *b;
+    size_t ld;
+    mlp_act act;
+    int linear;
+};
+
+/* mlp_gemm_then's fn for struct bias_act: the switch outside the loops. */
+static void bias_act_panel(void *ctx, size_t i0, size_t m, size_t j0,
+                           size_t n)
 {
-    /* Z = X W */
-    mlp_gemm(0, 0, n_rows, n_out, n_in, x, n_in, w, n_out, 0.0f, y, n_out);
+    const struct bias_act *f = ctx;
+    const float *b = f->b + j0;
 
-    /* Y = act(Z + b), the switch outside the loops */
-    for (size_t i = 0; i < n_rows; i++) {
-        float *row = y + i * n_out;
+    for (size_t i = i0; i < i0 + m; i++) {
+        float *row = f->y + i * f->ld + j0;
 
-        switch (act) {
+        if (f->linear) {
+            for (size_t j = 0; j < n; j++)
+                row[j] += b[j];
+            continue;
+        }
+        switch (f->act) {
         case MLP_ACT_SIGMOID:
-            sigmoid_bias_row(row, b, n_out);
+            sigmoid_bias_row(row, b, n);
             break;
         case MLP_ACT_TANH:
-            tanh_bias_row(row, b, n_out);
+            tanh_bias_row(row, b, n);
             break;
         case MLP_ACT_RELU:
-            relu_bias_row(row, b, n_out);
+            relu_bias_row(row, b, n);
             break;
         }
     }
 }
 
-void mlp_layer_forward_linear(const float *x, const float *w, const float *b,
-                              size_t n_rows, size_t n_in, size_t n_out,
-                              float *z)
+void mlp_layer_forward(struct mlp_pool *pool, const float *x, const float *w,
+                       const float *b, size_t n_rows, size_t n_in,
+                       size_t n_out, mlp_act act, float *y)
 {
-    mlp_gemm(0, 0, n_rows, n_out, n_in, x, n_in, w, n_out, 0.0f, z, n_out);
-    for (size_t i = 0; i < n_rows; i++) {
-        float *row = z + i * n_out;
+    struct bias_act f = { y, b, n_out, act, 0 };
+    mlp_gemm_then then = { bias_act_panel, &f };
 
-        for (size_t j = 0; j < n_out; j++)
-            row[j] += b[j];
-    }
+    /* Y = act(X W + b), panel by panel */
+    mlp_gemm_par(pool, &then, 0, 0, n_rows, n_out, n_in, x, n_in, w, n_out,
+                 0.0f, y, n_out);
 }
 
-void mlp_layer_backward(const float *x, const float *w, const float *dz,
-                        size_t n_rows, size_t n_in, size_t n_out, float *dw,
-                        float *db, float *dx)
+void mlp_layer_forward_linear(struct mlp_pool *pool, const float *x,
+                              const float *w, const float *b, size_t n_rows,
+                              size_t n_in, size_t n_out, float *z)
 {
-    /* dW = X^T dZ */
-    mlp_gemm(1, 0, n_in, n_out, n_rows, x, n_in, dz, n_out, 0.0f, dw, n_out);
+    struct bias_act f = { z, b, n_out, MLP_ACT_RELU, 1 };
+    mlp_gemm_then then = { bias_act_panel, &f };
 
-    /* db = sum over rows of dZ */
-    memset(db, 0, n_out * sizeof *db);
+    /* Z = X W + b */
+    mlp_gemm_par(pool, &then, 0, 0, n_rows, n_out, n_in, x, n_in, w, n_out,
+                 0.0f, z, n_out);
+}
+
+/* The finish of dX = dZ W^T on a panel: dX *= act'(X), X being the
+ * output of the layer below. */
+struct act_grad {
+    float *dx;
+    const float *x;
+    size_t ld;
+    mlp_act act;
+};
+
+/* mlp_gemm_then's fn for struct act_grad. */
+static void act_grad_panel(void *ctx, size_t i0, size_t m, size_t j0,
+                           size_t n)
+{
+    const struct act_grad *f = ctx;
+
+    /* whole rows lie end to end: one pass over them */
+    if (n == f->ld) {
+        mlp_act_backward(f->act, f->x + i0 * f->ld, f->dx + i0 * f->ld,
+                         m * n);
+        return;
+    }
+    for (size_t i = i0; i < i0 + m; i++)
+        mlp_act_backward(f->act, f->x + i * f->ld + j0,
+                         f->dx + i * f->ld + j0, n);
+}
+
+/* db (+)= the sum over the rows of dZ, row by row in order. */
+static void bias_grad(const float *dz, size_t n_rows, size_t n_out,
+                      int accumulate, float *db)
+{
+    if (!accumulate)
+        memset(db, 0, n_out * sizeof *db);
     for (size_t i = 0; i < n_rows; i++) {
         const float *row = dz + i * n_out;
 
         for (size_t j = 0; j < n_out; j++)
             db[j] += row[j];
     }
+}
 
-    /* dX = dZ W^T, the next layer down's dY */
+void mlp_layer_backward(struct mlp_pool *pool, const float *x,
+                        const float *w, const float *dz, size_t n_rows,
+                        size_t n_in, size_t n_out, mlp_act act,
+                        int accumulate, float *dw, float *db, float *dx)
+{
+    struct act_grad f = { dx, x, n_in, act };
+    mlp_gemm_then then = { act_grad_panel, &f };
+
+    /* dW (+)= X^T dZ, db (+)= sum over rows of dZ */
+    mlp_gemm_par(pool, NULL, 1, 0, n_in, n_out, n_rows, x, n_in, dz, n_out,
+                 accumulate ? 1.0f : 0.0f, dw, n_out);
+    bias_grad(dz, n_rows, n_out, accumulate, db);
+
+    /* dX = (dZ W^T) * act'(X), the layer below's dZ */
     if (dx != NULL)
-        mlp_gemm(0, 1, n_rows, n_in, n_out, dz, n_out, w, n_out, 0.0f, dx,
-                 n_in);
+        mlp_gemm_par(pool, &then, 0, 1, n_rows, n_in, n_out, dz, n_out, w,
+                     n_out, 0.0f, dx, n_in);
 }

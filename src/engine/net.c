@@ -204,13 +204,13 @@ void mlp_net_forward(const mlp_net *net, mlp_infer *ws, const float *x,
     for (size_t l = 0; l < last; l++) {
         float *y = ws->buf[l % 2];
 
-        mlp_layer_forward(in, net->w[l], net->b[l], n_rows, net->width[l],
-                          net->width[l + 1], net->act, y);
+        mlp_layer_forward(NULL, in, net->w[l], net->b[l], n_rows,
+                          net->width[l], net->width[l + 1], net->act, y);
         in = y;
     }
 
     /* output layer: logits straight into out, then the output function */
-    mlp_layer_forward_linear(in, net->w[last], net->b[last], n_rows,
+    mlp_layer_forward_linear(NULL, in, net->w[last], net->b[last], n_rows,
                              net->width[last], net->width[last + 1], out);
     mlp_output_apply(net->output, out, n_rows, net->width[last + 1], out);
 }

@@ -1,11 +1,13 @@
-/* train.c -- mini-batch training: shuffling, the batch loop over worker
- * threads, validation, early stopping and divergence.
+/* train.c -- mini-batch training: shuffling, the batch loop, validation,
+ * early stopping and divergence.
  *
  * Every buffer of a run is sized and allocated, and every thread started,
- * before the first epoch; the epochs allocate nothing.  Each batch is cut
- * into chunks of MLP_CHUNK rows whose gradients are computed by whichever
- * worker is free and added in chunk order, so the result is the same bits
- * for any thread count (see grad.h).
+ * before the first epoch; the epochs allocate nothing.  A batch goes
+ * through the network in one piece: its products are cut into fixed
+ * panels that the worker threads share (see mlp_gemm_par), and the
+ * optimiser's step into fixed ranges, so the result is the same bits for
+ * any thread count.  Networks too small for threads to pay are trained
+ * on the caller alone, which changes nothing but the time.
  *
  * The gradient of a batch is the mean over its rows, the last, shorter
  * batch of an epoch included, plus l2 w for every weight (biases are not
@@ -17,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "engine/grad.h"
 #include "engine/mem.h"
@@ -27,6 +30,25 @@
 #include "mlp/train.h"
 
 #define MAX_THREADS 1024
+
+/* Threads pay only when a step has at least this many multiply-adds
+ * (forward and backward).  A 64-128-10 network's step of 64 rows has 1.8
+ * million, and only two of its products are big enough to share (see
+ * mlp_gemm_par), half its work: two threads would save a quarter of a
+ * step of some 40 microseconds at best, less the hand-outs.  A
+ * 784-512-512-10 network's step of 128 rows has 257 million. */
+#define POOL_MIN_MACS (4.0 * 1024.0 * 1024.0)
+
+/* Parameters an optimiser task updates: a multiple of any vector width */
+#define STEP_RANGE 16384
+
+/* Rows a task gathers from the training data into a batch */
+#define GATHER_ROWS 32
+
+/* Most rows that go through the network at once: a larger batch is
+ * taken in parts of this many rows (the last one shorter), whose
+ * gradients add up, so that its scratch stays small. */
+#define PASS_ROWS 1024
 
 /* The defaults:
  *     epochs 500, batch 32, rate 0.03, optim adam with beta1 0.9,
@@ -65,28 +87,16 @@ typedef struct run {
     size_t *order;          /* scratch for the split */
     size_t *count;          /* n_classes: rows a class */
     float *grad;            /* the batch's gradient, like params */
-    float *chunk_grad;      /* gradients of chunks 1.., or one scratch */
-    size_t stride;          /* floats from one chunk gradient to the next:
-                             * n_params rounded up to whole MLP_ALIGN, so
-                             * that every gradient vector is aligned alike
-                             * and the kernels treat all chunks the same */
-    double *chunk_loss;     /* a chunk's summed loss */
-    size_t *chunk_right;    /* a chunk's rows classified right */
     float *last_good;       /* params at the end of the last finite epoch */
     float *best;            /* params of the best validation epoch */
     mlp_optim_state opt;
-    size_t n_workers;
-    mlp_grad_ws *ws;        /* one scratch a worker */
+    mlp_grad_ws ws;         /* the batch's rows, activations and deltas */
     mlp_pool *pool;         /* NULL with one worker */
     void *block;
     mlp_rng rng;
     struct timespec t0;
-
-    /* the job the chunks belong to */
-    const size_t *job_rows;
+    const size_t *job_rows; /* the rows being gathered */
     size_t job_n;
-    float job_scale;
-    int job_backward, job_parallel;
 } run;
 
 /* Seconds since the run started. */
@@ -134,12 +144,6 @@ static mlp_status check_options(const mlp_train_options *o, size_t n_rows,
     return MLP_STATUS_OK;
 }
 
-/* Chunks of MLP_CHUNK rows in n rows. */
-static size_t chunks(size_t n)
-{
-    return n / MLP_CHUNK + (n % MLP_CHUNK != 0);
-}
-
 /* Hold out o->validation of the rows, stratified by class: each class
  * gives its share, rounded, from a shuffled order.  Returns a status. */
 static mlp_status split(run *r, mlp_error *err)
@@ -184,49 +188,60 @@ static mlp_status split(run *r, mlp_error *err)
 static void layout(run *r, mlp_arena *a)
 {
     size_t p = r->net->n_params;
-    size_t per_batch = chunks(r->batch), n_bufs, n_res, n = 0;
+    mlp_pool *pool = r->ws.pool;
 
-    /* chunk gradient buffers: one per chunk after the first when
-     * threads share a batch, one scratch when chunks run in turn */
-    n_bufs = r->pool != NULL ? per_batch - 1 : (per_batch > 1);
-    n_res = chunks(r->n_rows);
-    r->stride = p + (MLP_ALIGN / sizeof(float) - 1);
-    r->stride -= r->stride % (MLP_ALIGN / sizeof(float));
-    if (r->stride < p || !mlp_size_mul(n_bufs, r->stride, &n))
-        a->overflow = 1;
     r->idx = mlp_arena_take(a, r->n_rows, sizeof(size_t));
     r->order = mlp_arena_take(a, r->n_rows, sizeof(size_t));
     r->count = mlp_arena_take(a, r->n_classes + 1, sizeof(size_t));
     r->grad = mlp_arena_take(a, p, sizeof(float));
-    r->chunk_grad = mlp_arena_take(a, n, sizeof(float));
-    r->chunk_loss = mlp_arena_take(a, n_res, sizeof(double));
-    r->chunk_right = mlp_arena_take(a, n_res, sizeof(size_t));
     r->last_good = mlp_arena_take(a, p, sizeof(float));
     r->best = mlp_arena_take(a, r->o->validation > 0.0f ? p : 0,
                              sizeof(float));
     mlp_optim_layout(&r->opt, r->o, p, a);
-    for (size_t w = 0; w < r->n_workers; w++)
-        mlp_grad_ws_layout(&r->ws[w], r->net, MLP_CHUNK, a);
+    mlp_grad_ws_layout(&r->ws, r->net,
+                       r->batch < PASS_ROWS ? r->batch : PASS_ROWS, a);
+    r->ws.pool = pool;
 }
 
-/* Size and allocate everything, start the workers; returns a status. */
+/* Multiply-adds of one step of a full batch: the forward product and
+ * the two of the backward pass, at every layer. */
+static double step_macs(const run *r)
+{
+    double per_row = 0.0;
+
+    for (size_t l = 0; l < r->net->n_layers; l++)
+        per_row += (double)r->net->width[l] * (double)r->net->width[l + 1];
+    return 3.0 * per_row * (double)r->batch;
+}
+
+/* Returns the worker threads to start for o->threads: no more than the
+ * processors online, since the workers poll for a while between tasks
+ * and more of them than processors would only take turns. */
+static size_t workers(const mlp_train_options *o)
+{
+    size_t threads = o->threads > 0 ? o->threads : 1;
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+    if (online > 0 && threads > (size_t)online)
+        threads = (size_t)online;
+    return threads;
+}
+
+/* Size and allocate everything, start the workers when the network is
+ * big enough for them to pay; returns a status. */
 static mlp_status setup(run *r, mlp_error *err)
 {
     mlp_arena a = { NULL, 0, 0 };
-    size_t threads = r->o->threads > 0 ? r->o->threads : 1;
-    size_t most = chunks(r->n_rows);
+    size_t threads = workers(r->o);
     mlp_status st;
 
-    /* workers: no more than there can be chunks at once */
-    r->n_workers = threads < most ? threads : most;
-    if (r->n_workers > 1) {
-        st = mlp_pool_new(&r->pool, r->n_workers, err);
+    /* the workers, which decide the time and never the bits */
+    if (threads > 1 && step_macs(r) >= POOL_MIN_MACS) {
+        st = mlp_pool_new(&r->pool, threads, err);
         if (st != MLP_STATUS_OK)
             return st;
     }
-    r->ws = calloc(r->n_workers, sizeof *r->ws);
-    if (r->ws == NULL)
-        return mlp_error_set(err, MLP_STATUS_NOMEM, "out of memory");
+    r->ws.pool = r->pool;
 
     /* one block for every buffer: measure, allocate, place */
     layout(r, &a);
@@ -245,80 +260,96 @@ static mlp_status setup(run *r, mlp_error *err)
 static void teardown(run *r)
 {
     mlp_pool_free(r->pool);
-    free(r->ws);
     free(r->block);
 }
 
-/* Gather a chunk's rows and targets into a worker's scratch. */
-static void gather(const run *r, const size_t *rows, size_t n,
-                   mlp_grad_ws *ws)
-{
-    size_t d = r->net->width[0];
-
-    for (size_t i = 0; i < n; i++) {
-        memcpy(ws->x + i * d, r->x + rows[i] * d, d * sizeof(float));
-        ws->t[i] = r->y[rows[i]];
-    }
-}
-
-/* Chunk c of the current job on a worker: its loss, its rows right and,
- * for a backward job, its gradient (chunk 0's straight into grad). */
-static void chunk_task(void *ctx, size_t c, size_t worker)
+/* Gather task t: rows [t GATHER_ROWS, (t+1) GATHER_ROWS) of the job's
+ * n, and their targets, into the scratch. */
+static void gather_task(void *ctx, size_t t, size_t worker)
 {
     run *r = ctx;
-    mlp_grad_ws *ws = &r->ws[worker];
-    size_t first = c * MLP_CHUNK, n = r->job_n - first;
-    float *g;
+    size_t d = r->net->width[0], first = t * GATHER_ROWS;
+    size_t end = first + GATHER_ROWS < r->job_n ? first + GATHER_ROWS
+                                                : r->job_n;
 
-    if (n > MLP_CHUNK)
-        n = MLP_CHUNK;
-    gather(r, r->job_rows + first, n, ws);
-    if (!r->job_backward) {
-        r->chunk_loss[c] = mlp_grad_loss(r->net, ws, ws->x, ws->t, n,
-                                         &r->chunk_right[c]);
-        return;
+    (void)worker;
+    for (size_t i = first; i < end; i++) {
+        size_t row = r->job_rows[i];
+
+        memcpy(r->ws.x + i * d, r->x + row * d, d * sizeof(float));
+        r->ws.t[i] = r->y[row];
     }
-    g = c == 0 ? r->grad
-        : r->chunk_grad + (r->job_parallel ? (c - 1) * r->stride : 0);
-    r->chunk_loss[c] = mlp_grad_compute(r->net, ws, ws->x, ws->t, n,
-                                        r->job_scale, g,
-                                        &r->chunk_right[c]);
 }
 
-/* Run n rows through the network in chunks, the gradient too when
- * backward; returns the summed loss, and the rows right in *right.  Sums
- * go in chunk order, whoever computed the chunks. */
-static double run_chunks(run *r, const size_t *rows, size_t n, int backward,
-                         size_t *right)
+/* Gather n rows and their targets into the scratch: rows picked at
+ * random wait on memory, so the workers share them. */
+static void gather(run *r, const size_t *rows, size_t n)
 {
-    size_t n_chunks = chunks(n), p = r->net->n_params;
-    double loss = 0.0;
-
-    /* the chunks: in parallel, or in turn through one scratch gradient */
     r->job_rows = rows;
     r->job_n = n;
-    r->job_scale = 1.0f / (float)n;
-    r->job_backward = backward;
-    r->job_parallel = r->pool != NULL && n_chunks > 1;
-    if (r->job_parallel) {
-        mlp_pool_run(r->pool, chunk_task, r, n_chunks);
-        for (size_t c = 1; backward && c < n_chunks; c++)
-            mlp_grad_add(r->grad, r->chunk_grad + (c - 1) * r->stride, p);
-    } else {
-        for (size_t c = 0; c < n_chunks; c++) {
-            chunk_task(r, c, 0);
-            if (backward && c > 0)
-                mlp_grad_add(r->grad, r->chunk_grad, p);
-        }
-    }
+    mlp_pool_run(r->pool, gather_task, r, n / GATHER_ROWS
+                                          + (n % GATHER_ROWS != 0));
+}
 
-    /* the totals */
+/* The summed loss of n rows (at most a pass), with scale times the sum
+ * of their gradients put in grad when backward is 1, added to it when
+ * 2; the rows right go to *right. */
+static double pass(run *r, const size_t *rows, size_t n, int backward,
+                   float scale, size_t *right)
+{
+    mlp_grad_ws *ws = &r->ws;
+
+    gather(r, rows, n);
+    if (backward == 1)
+        return mlp_grad_compute(r->net, ws, ws->x, ws->t, n, scale, r->grad,
+                                right);
+    if (backward == 2)
+        return mlp_grad_compute_add(r->net, ws, ws->x, ws->t, n, scale,
+                                    r->grad, right);
+    return mlp_grad_loss(r->net, ws, ws->x, ws->t, n, right);
+}
+
+/* The summed loss of n rows, pass by pass, the sums in order, with their
+ * mean gradient into grad when backward; the rows right go to *right. */
+static double batch_pass(run *r, const size_t *rows, size_t n, int backward,
+                         size_t *right)
+{
+    size_t most = r->ws.max_rows;
+    double loss = 0.0;
+
     *right = 0;
-    for (size_t c = 0; c < n_chunks; c++) {
-        loss += r->chunk_loss[c];
-        *right += r->chunk_right[c];
+    for (size_t s = 0; s < n; s += most) {
+        size_t m = n - s < most ? n - s : most, part;
+
+        loss += pass(r, rows + s, m, backward ? 1 + (s > 0) : 0,
+                     1.0f / (float)n, &part);
+        *right += part;
     }
     return loss;
+}
+
+/* Optimiser task t: weight decay and the step on its range. */
+static void step_task(void *ctx, size_t t, size_t worker)
+{
+    run *r = ctx;
+    size_t first = t * STEP_RANGE, n = r->net->n_params - first;
+
+    (void)worker;
+    if (n > STEP_RANGE)
+        n = STEP_RANGE;
+    if (r->o->l2 != 0.0f)
+        mlp_grad_add_l2_range(r->net, r->grad, r->o->l2, first, n);
+    mlp_optim_apply(&r->opt, r->net->params, r->grad, first, n);
+}
+
+/* One optimiser step from the batch's gradient, range by range. */
+static void step(run *r)
+{
+    size_t p = r->net->n_params;
+
+    mlp_optim_begin(&r->opt);
+    mlp_pool_run(r->pool, step_task, r, p / STEP_RANGE + (p % STEP_RANGE
+                                                          != 0));
 }
 
 /* Mean loss and accuracy of the current weights on n rows. */
@@ -327,7 +358,7 @@ static void evaluate(run *r, const size_t *rows, size_t n, double *loss,
 {
     size_t right;
 
-    *loss = run_chunks(r, rows, n, 0, &right) / (double)n;
+    *loss = batch_pass(r, rows, n, 0, &right) / (double)n;
     *accuracy = r->n_classes > 0 ? (double)right / (double)n : 0.0;
 }
 
@@ -348,13 +379,12 @@ static mlp_status epoch(run *r, double *loss, double *accuracy)
         /* the batch's mean gradient, then the step */
         if (r->o->stop != NULL && *r->o->stop)
             return MLP_STATUS_INTERRUPTED;
-        bl = run_chunks(r, r->idx + s, n, 1, &right);
+        bl = batch_pass(r, r->idx + s, n, 1, &right);
         if (!isfinite(bl)) {
             *loss = bl;
             return MLP_STATUS_DIVERGED;
         }
-        mlp_grad_add_l2(r->net, r->grad, r->o->l2);
-        mlp_optim_step(&r->opt, r->net->params, r->grad);
+        step(r);
         total += bl;
         n_right += right;
     }
