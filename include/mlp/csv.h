@@ -46,6 +46,10 @@ typedef struct mlp_csv_options {
     char delimiter;
 } mlp_csv_options;
 
+/* Bytes in a column name or a class label, at most: longer ones are
+ * refused when a table is loaded, and a model file holds no longer. */
+#define MLP_MAX_NAME 4096
+
 /* Fields in one record, at most; a longer record is refused with
  * MLP_STATUS_NOMEM.  Lines may be of any length. */
 #define MLP_CSV_MAX_FIELDS 1000000

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,6 +31,10 @@ typedef struct opts {
 /* Set by the signal handler; polled by the trainer between batches. */
 static volatile int stop_flag;
 static volatile sig_atomic_t stop_signal;
+
+/* Set while a model file is being written: a second signal then waits
+ * for the save to finish or clean up, so no temporary file is left. */
+static volatile sig_atomic_t saving;
 
 static const char usage_fmt[] =
 "Usage: mlptrain [OPTION]... -o MODEL\n"
@@ -323,8 +328,8 @@ static int check_output(const char *path, const char *input)
 
 static void on_signal(int sig)
 {
-    /* a second signal means: stop now, whatever is half done */
-    if (stop_flag)
+    /* a second signal means: stop now, unless a save is under way */
+    if (stop_flag && !saving)
         _exit(sig == SIGTERM ? 143 : 130);
     stop_signal = sig;
     stop_flag = 1;
@@ -469,6 +474,36 @@ static int adopt_table(mlp_model *m, mlp_table *t)
     return 0;
 }
 
+/* Refuse, before allocating, a network whose training would not fit in
+ * memory: parameters, gradient, optimiser moments and the kept copies
+ * (about 6 floats a parameter), and a batch's activations and deltas.
+ * Returns 0 or 71. */
+static int check_size(const mlp_table *t, const opts *o, size_t n_out)
+{
+    double params = 0, units = 0, need, have;
+    size_t in = t->n_features;
+    long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    struct rlimit lim;
+
+    for (size_t l = 0; l <= o->n_hidden; l++) {
+        size_t out = l < o->n_hidden ? o->hidden[l] : n_out;
+
+        params += ((double)in + 1) * (double)out;
+        units += (double)out;
+        in = out;
+    }
+    need = 4 * (6 * params + 4 * units * (double)o->train.batch);
+    have = pages > 0 && page > 0 ? (double)pages * (double)page : 1e300;
+    if (getrlimit(RLIMIT_AS, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
+        (double)lim.rlim_cur < have)
+        have = (double)lim.rlim_cur;
+    if (need <= have)
+        return 0;
+    return cli_fail(71, "a network of %.0f parameters needs about %.1f GiB "
+                    "of memory to train; %.1f GiB are available", params,
+                    need / 1073741824.0, have / 1073741824.0);
+}
+
 /* A fresh model for the table: architecture from the options, scaling
  * fitted to the rows.  Returns 0 or an exit status. */
 static int fresh_model(mlp_model *m, mlp_table *t, const opts *o)
@@ -479,6 +514,8 @@ static int fresh_model(mlp_model *m, mlp_table *t, const opts *o)
     int rc;
 
     output_for(t, &out, &width);
+    if ((rc = check_size(t, o, width)) != 0)
+        return rc;
     if (mlp_net_init(&m->net, t->n_features, o->hidden, o->n_hidden, width,
                      o->act, out, &err) != MLP_STATUS_OK)
         return cli_report(&err);
@@ -652,8 +689,12 @@ static int close_log(progress *p)
 static int save(const mlp_model *m, const char *path)
 {
     mlp_error err;
+    mlp_status st;
 
-    if (mlp_model_save(m, path, &err) != MLP_STATUS_OK)
+    saving = 1;
+    st = mlp_model_save(m, path, &err);
+    saving = 0;
+    if (st != MLP_STATUS_OK)
         return cli_report(&err);
     return 0;
 }
@@ -705,6 +746,8 @@ static int train_and_save(mlp_model *m, const mlp_table *t, opts *o)
     if ((rc2 = save(m, o->output)) != 0)
         return rc2;
     summary(m, &res, t->n_rows, o->output);
+    if (stop_flag)
+        return stop_signal == SIGTERM ? 143 : 130;
     return rc;
 }
 

@@ -210,6 +210,13 @@ static mlp_status take_names(loader *ld, const record_copy *h)
                         "column name is not valid UTF-8: \"%s\"",
                         quoted(q, h->f[i].s, h->f[i].len));
         }
+        if (h->f[i].len > MLP_MAX_NAME) {
+            free(order);
+            return fail(ld, MLP_STATUS_DATA, h->line, i + 1,
+                        "column name of %zu bytes; at most %d are kept: "
+                        "\"%s\"", h->f[i].len, MLP_MAX_NAME,
+                        quoted(q, h->f[i].s, h->f[i].len));
+        }
     }
 
     /* equal names sort next to each other */
@@ -463,7 +470,11 @@ static mlp_status put_label(loader *ld, const csv_field *f, uint64_t line)
     if (!ld->texts && to_ids(ld) != MLP_STATUS_OK)
         return ld->e.status;
 
-    /* text: a class name, so it must be valid UTF-8 */
+    /* text: a class name, so it must be valid UTF-8 and not too long */
+    if (f->len > MLP_MAX_NAME)
+        return fail(ld, MLP_STATUS_DATA, line, col,
+                    "a label of %zu bytes; at most %d are kept: \"%s\"",
+                    f->len, MLP_MAX_NAME, quoted(q, f->s, f->len));
     id = label_set_text(&ld->set, f->s, f->len);
     if (ld->set.n > n_before && !csv_utf8_valid(f->s, f->len))
         return fail(ld, MLP_STATUS_DATA, line, col,

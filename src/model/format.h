@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mlp/csv.h"
+
 /* 0x89 makes text tools treat the file as binary; CR LF and LF catch a
  * copy that translated line ends; 0x1a stops a DOS-style type command. */
 #define MLP_MODEL_MAGIC "\x89MLP\r\n\x1a\n"
@@ -31,7 +33,7 @@
 #define MLP_MODEL_HEADER_LEN 24
 #define MLP_MODEL_MIN_LEN (MLP_MODEL_HEADER_LEN + 4)
 
-#define MLP_MODEL_MAX_STRING 4096   /* bytes in a name or class label */
+#define MLP_MODEL_MAX_STRING MLP_MAX_NAME /* bytes in a name or label */
 #define MLP_MODEL_MAX_CLASSES 65536
 #define MLP_MODEL_MAX_FILE ((size_t)1 << 31)    /* mlp_model_load's cap */
 

@@ -5,6 +5,7 @@
  *     xs   B x F   standardised copy, (x - mean) / scale
  *     out  B x K   probabilities, or y_mean + y_scale * net output
  */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -74,6 +75,20 @@ static void expand_binary(float *out, size_t n)
     }
 }
 
+/* Standardised inputs are held to this many standard deviations.  Rows
+ * like the training rows never come near it (n rows can hold an outlier of
+ * at most sqrt(n) deviations), and it keeps a finite input such as
+ * -3.4e38, which would standardise to -inf, from turning into inf * 0 =
+ * NaN inside the network. */
+#define INPUT_LIMIT 1e6f
+
+/* Hold each of v[0..n) within [-limit, limit]. */
+static void clamp(float *v, size_t n, float limit)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i] = v[i] > limit ? limit : v[i] < -limit ? -limit : v[i];
+}
+
 /* Predict n <= max_rows rows of x into out. */
 static void run_block(mlp_predictor *p, const float *x, size_t n,
                       float *out)
@@ -83,6 +98,7 @@ static void run_block(mlp_predictor *p, const float *x, size_t n,
     /* standardise a copy: x belongs to the caller */
     memcpy(p->xs, x, n * m->n_features * sizeof *x);
     mlp_scale_apply(p->xs, n, m->n_features, m->mean, m->scale);
+    clamp(p->xs, n * m->n_features, INPUT_LIMIT);
 
     /* the network, then the output in the caller's terms */
     mlp_net_forward(&m->net, p->ws, p->xs, n, out);
@@ -91,6 +107,7 @@ static void run_block(mlp_predictor *p, const float *x, size_t n,
     } else if (m->net.output == MLP_OUTPUT_LINEAR) {
         for (size_t i = 0; i < n; i++)
             out[i] = m->y_mean + m->y_scale * out[i];
+        clamp(out, n, FLT_MAX);
     }
 }
 
