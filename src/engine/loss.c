@@ -10,8 +10,10 @@
  */
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "engine/layer.h"
+#include "engine/vmath.h"
 
 /* The index of the largest of z[0..k), the first one on a tie. */
 static size_t argmax(const float *z, size_t k)
@@ -24,29 +26,120 @@ static size_t argmax(const float *z, size_t k)
     return best;
 }
 
-/* Binary cross-entropy of one row; *p = sigmoid(z) without overflow. */
-static double bce_row(float z, float t, float *p)
-{
-    double e = exp(-fabs((double)z));   /* in (0, 1] */
-    double zd = z;
+/* Rows the sigmoid output takes at once, through its stack buffers. */
+#define BCE_BLOCK 256
 
-    *p = (float)(z >= 0.0f ? 1.0 / (1.0 + e) : e / (1.0 + e));
-    return (zd > 0.0 ? zd : 0.0) - zd * t + log1p(e);
+/* Binary cross-entropy of n <= BCE_BLOCK rows of one logit each, summed
+ * in double: L = max(z, 0) - z t + log1p(e^-|z|).  p = sigmoid(z) goes
+ * to p when it is not NULL; the rows classified right are added to
+ * *right. */
+static double bce_block(const float *z, const float *t, size_t n, float *p,
+                        size_t *right)
+{
+    float e[BCE_BLOCK];
+    double sum = 0.0;
+
+    /* log1p(e^-|z|), and p */
+    for (size_t i = 0; i < n; i++)
+        e[i] = -fabsf(z[i]);
+    mlp_vexp(e, n, e);
+    mlp_vlog1p(e, n, e);
+    if (p != NULL)
+        mlp_vsigmoid(z, n, p);
+
+    /* the sum, and the rows right */
+    for (size_t i = 0; i < n; i++) {
+        double zd = z[i];
+
+        sum += (zd > 0.0 ? zd : 0.0) - zd * t[i] + e[i];
+        *right += (z[i] > 0.0f) == (t[i] > 0.5f);
+    }
+    return sum;
 }
 
-/* Cross-entropy of one softmax row with target class c; writes
- * p = softmax(z) into p when p is not NULL.  The maximum is taken out
- * before exponentiating, so no term exceeds 1. */
+/* Binary cross-entropy of n rows of one logit each; dz = scale (p - t)
+ * when dz is not NULL. */
+static double bce_rows(const float *z, const float *t, size_t n,
+                       float scale, float *dz, size_t *right)
+{
+    double sum = 0.0;
+
+    for (size_t s = 0; s < n; s += BCE_BLOCK) {
+        size_t m = n - s < BCE_BLOCK ? n - s : BCE_BLOCK;
+        float *d = dz != NULL ? dz + s : NULL;
+
+        sum += bce_block(z + s, t + s, m, d, right);
+        if (d != NULL)
+            for (size_t i = 0; i < m; i++)
+                d[i] = scale * (d[i] - t[s + i]);
+    }
+    return sum;
+}
+
+/* Cross-entropy of one softmax row with target class c, L = log s - (z_c
+ * - m) with s = sum e^(z_j - m), m the largest logit, so that no term
+ * exceeds 1.  p = softmax(z) goes to p when it is not NULL (p may be
+ * z); else the terms go through a stack buffer. */
 static double softmax_row(const float *z, size_t k, size_t c, float *p)
 {
-    double m = z[argmax(z, k)], s = 0.0;
+    float m = z[argmax(z, k)], zc = z[c], buf[256];
+    double s = 0.0;
 
-    for (size_t j = 0; j < k; j++)
-        s += exp((double)z[j] - m);
+    for (size_t j0 = 0; j0 < k; j0 += 256) {
+        size_t n = k - j0 < 256 ? k - j0 : 256;
+        float *e = p != NULL ? p + j0 : buf;
+
+        /* e^(z - m), in (0, 1] */
+        for (size_t j = 0; j < n; j++)
+            e[j] = z[j0 + j] - m;
+        mlp_vexp(e, n, e);
+        for (size_t j = 0; j < n; j++)
+            s += e[j];
+    }
     if (p != NULL)
         for (size_t j = 0; j < k; j++)
-            p[j] = (float)(exp((double)z[j] - m) / s);
-    return m + log(s) - z[c];
+            p[j] = (float)(p[j] / s);
+    return log(s) - ((double)zc - m);
+}
+
+/* Softmax cross-entropy of n rows of k logits, against class indices t;
+ * dz = scale (p - y) when dz is not NULL. */
+static double softmax_rows(const float *z, const float *t, size_t n,
+                           size_t k, float scale, float *dz, size_t *right)
+{
+    double sum = 0.0;
+
+    for (size_t i = 0; i < n; i++) {
+        const float *zi = z + i * k;
+        float *di = dz != NULL ? dz + i * k : NULL;
+        size_t c = (size_t)t[i];
+
+        sum += softmax_row(zi, k, c, di);
+        *right += argmax(zi, k) == c;
+        if (di != NULL) {
+            di[c] -= 1.0f;
+            for (size_t j = 0; j < k; j++)
+                di[j] *= scale;
+        }
+    }
+    return sum;
+}
+
+/* Squared error of n rows of one output; dz = scale (z - t) when dz is
+ * not NULL. */
+static double squared_rows(const float *z, const float *t, size_t n,
+                           float scale, float *dz)
+{
+    double sum = 0.0;
+
+    for (size_t i = 0; i < n; i++) {
+        float r = z[i] - t[i];
+
+        sum += 0.5 * (double)r * r;
+        if (dz != NULL)
+            dz[i] = scale * r;
+    }
+    return sum;
 }
 
 double mlp_loss_rows(mlp_output out, const float *z, const float *t,
@@ -56,37 +149,16 @@ double mlp_loss_rows(mlp_output out, const float *z, const float *t,
     double sum = 0.0;
     size_t right = 0;
 
-    for (size_t i = 0; i < n_rows; i++) {
-        const float *zi = z + i * k;
-        float *di = dz != NULL ? dz + i * k : NULL;
-        float p;
-
-        switch (out) {
-        case MLP_OUTPUT_SIGMOID:
-            sum += bce_row(zi[0], t[i], &p);
-            right += (zi[0] > 0.0f) == (t[i] > 0.5f);
-            if (di != NULL)
-                di[0] = scale * (p - t[i]);
-            break;
-        case MLP_OUTPUT_SOFTMAX: {
-            size_t c = (size_t)t[i];
-
-            sum += softmax_row(zi, k, c, di);
-            right += argmax(zi, k) == c;
-            if (di != NULL) {
-                di[c] -= 1.0f;
-                for (size_t j = 0; j < k; j++)
-                    di[j] *= scale;
-            }
-            break;
-        }
-        case MLP_OUTPUT_LINEAR:
-            p = zi[0] - t[i];
-            sum += 0.5 * (double)p * p;
-            if (di != NULL)
-                di[0] = scale * p;
-            break;
-        }
+    switch (out) {
+    case MLP_OUTPUT_SIGMOID:
+        sum = bce_rows(z, t, n_rows, scale, dz, &right);
+        break;
+    case MLP_OUTPUT_SOFTMAX:
+        sum = softmax_rows(z, t, n_rows, k, scale, dz, &right);
+        break;
+    case MLP_OUTPUT_LINEAR:
+        sum = squared_rows(z, t, n_rows, scale, dz);
+        break;
     }
     if (n_correct != NULL)
         *n_correct = right;
@@ -96,20 +168,17 @@ double mlp_loss_rows(mlp_output out, const float *z, const float *t,
 void mlp_output_apply(mlp_output out, const float *z, size_t n_rows,
                       size_t k, float *p)
 {
-    for (size_t i = 0; i < n_rows; i++) {
-        const float *zi = z + i * k;
-        float *pi = p + i * k;
-
-        switch (out) {
-        case MLP_OUTPUT_SIGMOID:
-            bce_row(zi[0], 0.0f, pi);
-            break;
-        case MLP_OUTPUT_SOFTMAX:
-            softmax_row(zi, k, 0, pi);
-            break;
-        case MLP_OUTPUT_LINEAR:
-            pi[0] = zi[0];
-            break;
-        }
+    switch (out) {
+    case MLP_OUTPUT_SIGMOID:
+        mlp_vsigmoid(z, n_rows, p);
+        break;
+    case MLP_OUTPUT_SOFTMAX:
+        for (size_t i = 0; i < n_rows; i++)
+            softmax_row(z + i * k, k, 0, p + i * k);
+        break;
+    case MLP_OUTPUT_LINEAR:
+        if (p != z)
+            memmove(p, z, n_rows * sizeof *p);
+        break;
     }
 }
