@@ -275,8 +275,15 @@ static void gather_task(void *ctx, size_t t, size_t worker)
     (void)worker;
     for (size_t i = first; i < end; i++) {
         size_t row = r->job_rows[i];
+        float *dst = r->ws.x + i * d;
+        const float *src = r->x + row * d;
 
-        memcpy(r->ws.x + i * d, r->x + row * d, d * sizeof(float));
+        /* narrow rows: a call to memcpy per row costs more than the copy */
+        if (d < 16)
+            for (size_t j = 0; j < d; j++)
+                dst[j] = src[j];
+        else
+            memcpy(dst, src, d * sizeof(float));
         r->ws.t[i] = r->y[row];
     }
 }
