@@ -440,6 +440,139 @@ static void test_marks(void)
     CHECK(got[0] == 0xa);
 }
 
+/* One random record for test_mixed_records(): plain fields of every
+ * length and, now and then, quoted ones with a delimiter, a doubled
+ * quote or a line end inside, empty fields, CRLF line ends and blank
+ * lines before it.  Appends its text to out at *n_out and sets want to
+ * its fields joined by '|' and raw to its text without the line end.
+ * Returns the lines it takes, blank ones included; *n_blank of them are
+ * the blank ones. */
+static unsigned mixed_record(char d, char *out, size_t *n_out, char *want,
+                             char *raw, unsigned *n_blank)
+{
+    static const char plain[] = "0123456789.-eab";
+    size_t n = *n_out, w = 0, start, n_fields = 1 + rnd_below(40), i, k;
+    unsigned lines = 1;
+
+    /* blank lines first, now and then */
+    *n_blank = rnd_below(20) == 0 ? 1 + rnd_below(2) : 0;
+    for (i = 0; i < *n_blank; i++)
+        n += (size_t)sprintf(out + n, "%s", rnd_below(2) ? "\n" : "\r\n");
+    start = n;
+
+    /* the fields */
+    for (i = 0; i < n_fields; i++) {
+        unsigned kind = rnd_below(40), len = 1 + rnd_below(12);
+
+        if (i > 0) {
+            out[n++] = d;
+            want[w++] = '|';
+        }
+        if (kind == 0 && n_fields > 1)
+            continue;
+        if (kind == 1 || kind == 2 || (kind == 3 && rnd_below(8) == 0)) {
+            const char *in = kind == 1 ? "x y" : kind == 2 ? "a\"\"b" : "p\nq";
+
+            n += (size_t)sprintf(out + n, "\"%s\"", in);
+            in = kind == 1 ? "x y" : kind == 2 ? "a\"b" : "p\nq";
+            w += (size_t)sprintf(want + w, "%s", in);
+            out[n - 3] = kind == 1 ? d : out[n - 3];
+            want[w - 2] = kind == 1 ? d : want[w - 2];
+            lines += kind == 3;
+            continue;
+        }
+        for (k = 0; k < len; k++)
+            want[w++] = out[n++] = plain[rnd_below(sizeof plain - 1)];
+    }
+    want[w] = '\0';
+    memcpy(raw, out + start, n - start);
+    raw[n - start] = '\0';
+    n += (size_t)sprintf(out + n, "%s", rnd_below(4) ? "\n" : "\r\n");
+    *n_out = n;
+    return lines + *n_blank;
+}
+
+/* Many random records, plain and quoted in turn, through several
+ * buffers of input: every field, line and text as written. */
+static void test_mixed_records(void)
+{
+    const char delims[2] = { ',', ';' };
+    size_t n_rows = 24000, cap = n_rows * 500, used, i;
+    char *text = malloc(cap), want[800], raw[800], joined[800];
+    uint64_t seed = rng_state, line;
+    unsigned n_blank, lines, bad, d;
+    mlp_csv *r;
+
+    for (d = 0; d < 2 && text != NULL; d++) {
+        /* the text, then the same records again to compare */
+        rng_state = seed + d;
+        for (i = used = 0; i < n_rows; i++)
+            mixed_record(delims[d], text, &used, want, raw, &n_blank);
+        r = open_bytes(text, used, delims[d]);
+        if (r == NULL)
+            break;
+        rng_state = seed + d;
+        joined[0] = '\0';
+        for (i = bad = 0, line = 1; i < n_rows; i++) {
+            size_t j, len, k = 0;
+            mlp_error e;
+
+            used = 0;
+            lines = mixed_record(delims[d], text, &used, want, raw,
+                                 &n_blank);
+            line += n_blank;
+            if (mlp_csv_next(r, &e) != 1) {
+                bad++;
+                break;
+            }
+            for (j = 0; j < mlp_csv_n_fields(r); j++) {
+                const char *f = mlp_csv_field(r, j, &len);
+
+                k += (size_t)snprintf(joined + k, sizeof joined - k, "%s%s",
+                                      j ? "|" : "", f);
+                bad += strlen(f) != len;
+            }
+            bad += strcmp(joined, want) != 0 || mlp_csv_line(r) != line
+                   || strcmp(mlp_csv_text(r, NULL), raw) != 0;
+            if (bad)
+                break;
+            line += lines - n_blank;
+        }
+        CHECKF(bad == 0 && i == n_rows, "record %zu, delimiter '%c': "
+               "\"%.200s\", want \"%.200s\"", i, delims[d], joined, want);
+        expect_end(r);
+    }
+    free(text);
+}
+
+/* A NUL or a stray quote far into plain input, near the places where
+ * the marks and the buffer end, is still found at its line and field;
+ * so is a record with too many fields after plain ones. */
+static void test_late_errors(void)
+{
+    static const size_t at[] = { 3276, 3277, 104857, 104858, 104860 };
+    size_t n = 1100000, i, k;
+    char *text = malloc(n + 1000001 + 8), fragment[120];
+
+    for (k = 0; k < sizeof at / sizeof *at && text != NULL; k++) {
+        /* records of 10 bytes: line at[k] + 1 breaks in field 2 */
+        for (i = 0; i < n; i += 10)
+            memcpy(text + i, "12345,678\n", 10);
+        text[at[k] * 10 + 7] = k % 2 ? '"' : '\0';
+        snprintf(fragment, sizeof fragment, "reader.csv:%zu:2: %s",
+                 at[k] + 1, k % 2 ? "a '\"' inside an unquoted field"
+                                  : "a NUL byte");
+        expect_read_error_at(__LINE__, text, n, MLP_STATUS_DATA, fragment);
+    }
+    if (text == NULL)
+        return;
+    memcpy(text, "a,b\n", 4);
+    memset(text + 4, ',', 1000001);
+    memcpy(text + 1000005, "\n", 2);
+    expect_read_error(text, MLP_STATUS_NOMEM, "more than 1000000 fields");
+    free(text);
+}
+
 /* A number's text in one of many shapes, and the value strtof gives. */
 static void number_text(char *buf, size_t cap, float *v)
 {
@@ -807,7 +940,7 @@ static void test_data_files(void)
           2.0f },
     };
     const char *root = getenv("MLP_SOURCE_DIR");
-    char path[1024], msg[1200];
+    char path[1024], msg[1200] = "";
     mlp_table t;
     size_t i;
 
@@ -1142,6 +1275,8 @@ int main(void)
     test_long_records();
     test_many_rows();
     test_marks();
+    test_mixed_records();
+    test_late_errors();
     test_bulk_table();
     test_bulk_errors();
     test_gzip();

@@ -32,8 +32,12 @@ static unsigned rnd_below(unsigned n)
 static long n_compared, n_mismatched;
 
 /* Texts the inline short path took, by the way it computed them: one
- * float division, double arithmetic, or two words of digits. */
+ * product for a mantissa below 2^24, double arithmetic with a check, or
+ * two words of digits. */
 static long n_short_float, n_short_double, n_short_long;
+
+/* Texts the reader's inline path took. */
+static long n_tiny;
 
 #ifdef CSV_SHORT_FLOAT
 /* Which way csv_parse_short() takes s, which it accepted. */
@@ -74,6 +78,19 @@ static void compare(const char *s)
             || (ok && memcmp(&fast, &ours, sizeof fast) != 0))
             CHECKF(n_mismatched++ < 0, "\"%s\": padded parse differs", s);
 #ifdef CSV_SHORT_FLOAT
+#ifdef CSV_TINY_FLOAT
+        /* the reader's inline path, after a NUL, then beside a digit */
+        if (csv_parse_tiny(padded, padded + len, &fast)) {
+            n_tiny++;
+            if (!ok || memcmp(&fast, &ours, sizeof fast) != 0)
+                CHECKF(n_mismatched++ < 0, "\"%s\": tiny parse differs",
+                       s);
+        }
+        padded[len] = '7';
+        if (csv_parse_tiny(padded, padded + len, &fast)
+            && (!ok || memcmp(&fast, &ours, sizeof fast) != 0))
+            CHECKF(n_mismatched++ < 0, "\"%s\": tiny parse differs", s);
+#endif
         /* the inline path, as the table loader calls it, beside a digit */
         padded[len] = '7';
         if (csv_parse_short(padded, padded + len, &fast)) {
@@ -211,6 +228,63 @@ static void short_texts(long n)
             compare(buf);
     }
 }
+
+#if defined(CSV_SHORT_FLOAT) && defined(FLT_EVAL_METHOD) \
+    && FLT_EVAL_METHOD == 0
+/* csv_short_float() against a float division, which rounds correctly
+ * since w and 10^k are both exact in float: every mantissa for the
+ * largest divisors, where halfway points come closest, and every
+ * seventh for the others. */
+static void short_products(void)
+{
+    static const float pow10f[8] = {
+        1e0f, 1e1f, 1e2f, 1e3f, 1e4f, 1e5f, 1e6f, 1e7f
+    };
+    volatile float divisor;
+    uint64_t w, n_bad = 0, n_tried = 0;
+    unsigned k;
+
+    for (k = 0; k <= 7; k++) {
+        divisor = pow10f[k];
+        for (w = 0; w < (UINT64_C(1) << 24); w += k >= 6 ? 1 : 7) {
+            float want = (float)w / divisor, got = csv_short_float(w, k);
+
+            n_bad += memcmp(&want, &got, sizeof got) != 0;
+            n_tried++;
+        }
+    }
+    CHECKF(n_bad == 0, "%llu of %llu products differ from the division",
+           (unsigned long long)n_bad, (unsigned long long)n_tried);
+    CHECK(n_tried > 40000000);
+}
+#define HAVE_SHORT_PRODUCTS 1
+#endif
+
+#ifdef CSV_TINY_FLOAT
+/* The reader's inline path refuses any high byte, whose carries could
+ * hide it, at any place in a short number. */
+static void tiny_refusals(void)
+{
+    char buf[32];
+    unsigned c, at, n_taken = 0, n_tried = 0;
+    float v;
+
+    for (c = 0x80; c <= 0xff; c++)
+        for (at = 0; at < 8; at++) {
+            memset(buf, 0, sizeof buf);
+            memcpy(buf, "-12.4567", 8);
+            buf[at] = (char)c;
+            n_taken += csv_parse_tiny(buf, buf + 8, &v);
+            n_tried++;
+            if (at == 0)
+                continue;
+            n_taken += csv_parse_tiny(buf + 1, buf + 8, &v);
+            n_tried++;
+        }
+    CHECKF(n_taken == 0, "%u of %u texts with a high byte taken", n_taken,
+           n_tried);
+}
+#endif
 
 /* The edges of float's range. */
 static void edges(void)
@@ -372,17 +446,27 @@ int main(void)
     fast_path_texts(300000);
     short_texts(600000);
     edges();
+#ifdef HAVE_SHORT_PRODUCTS
+    short_products();
+#endif
+#ifdef CSV_TINY_FLOAT
+    tiny_refusals();
+#endif
     long_texts();
     printf("test_number: %ld texts compared with strtof, %ld differ\n",
            n_compared, n_mismatched);
     CHECK(n_compared > 3000000);
     CHECK(n_mismatched == 0);
 #ifdef CSV_SHORT_FLOAT
-    printf("test_number: the short path took %ld by float division, %ld "
+    printf("test_number: the short path took %ld by one product, %ld "
            "by double, %ld from two words\n", n_short_float, n_short_double,
            n_short_long);
     CHECK(n_short_float > 100000 && n_short_double > 5000
           && n_short_long > 10000);
+#endif
+#ifdef CSV_TINY_FLOAT
+    printf("test_number: the reader's inline path took %ld\n", n_tiny);
+    CHECK(n_tiny > 100000);
 #endif
 
     refusals();

@@ -1,11 +1,14 @@
 /* reader.c -- the streaming RFC 4180 record reader: finds each record in a
  * growing buffer, detects the delimiter on the first one, and splits
- * records into NUL-terminated fields in place. */
+ * records into NUL-terminated fields in place: plain ones by a bitmap of
+ * their delimiters and line ends, made for a block at a time, the rest
+ * byte by byte. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv/marks.h"
 #include "csv/number.h"
 #include "csv/reader.h"
 #include "csv/source.h"
@@ -13,6 +16,10 @@
 /* Input is read in chunks of this size; the buffer grows for longer
  * records. */
 #define BUF_START (1u << 20)
+
+/* Plain records are split from the marks of this many bytes at a time:
+ * small enough that the text is still in cache when its records are. */
+#define MARK_CHUNK (1u << 15)
 
 /* Where the quote-aware scan of a record stands, between refills. */
 typedef enum scan_state {
@@ -35,6 +42,12 @@ struct mlp_csv {
     char *buf;
     size_t cap, pos, end;
     size_t next_pos;        /* where the record after the current starts */
+
+    /* the marks (see marks.h) of the bytes from about pos up to marked:
+     * bit i % 64 of marks[i / 64] for buf[i]; marked is a multiple of 64
+     * or end, and cap / 64 + 2 words leave room for every byte */
+    uint64_t *marks;
+    size_t marked;
     uint64_t line;          /* the line on which buf[pos] stands */
 
     /* the scan for the end of the record at pos */
@@ -116,9 +129,13 @@ mlp_status mlp_csv_open(mlp_csv **out, const char *path,
     /* the reader and its buffer */
     r = calloc(1, sizeof *r);
     if (r == NULL || (r->name = malloc(strlen(name) + 1)) == NULL
-        || (r->buf = malloc(BUF_START + 1 + CSV_PAD)) == NULL) {
-        if (r != NULL)
+        || (r->buf = malloc(BUF_START + 1 + CSV_PAD)) == NULL
+        || (r->marks = malloc((BUF_START / 64 + 2) * sizeof *r->marks))
+               == NULL) {
+        if (r != NULL) {
             free(r->name);
+            free(r->buf);
+        }
         free(r);
         return mlp_error_set(err, MLP_STATUS_NOMEM, "out of memory");
     }
@@ -137,25 +154,42 @@ mlp_status mlp_csv_open(mlp_csv **out, const char *path,
     return MLP_STATUS_OK;
 }
 
+/* Grow the buffer, and the marks with it.  Returns 0, or -1. */
+static int grow_buf(mlp_csv *r)
+{
+    uint64_t *m;
+
+    if (grow((void **)&r->buf, &r->cap, r->cap + 1, 1, 1 + CSV_PAD) < 0)
+        return fail_at(r, MLP_STATUS_NOMEM, 0,
+                       "out of memory for a record of %zu bytes", r->end);
+    m = realloc(r->marks, (r->cap / 64 + 2) * sizeof *m);
+    if (m == NULL)
+        return fail_at(r, MLP_STATUS_NOMEM, 0,
+                       "out of memory for a record of %zu bytes", r->end);
+    r->marks = m;
+    return 0;
+}
+
 /* Read more input after the unread bytes, moving them to the front and
  * growing the buffer when they fill it.  Returns 0, or -1. */
 static int fill(mlp_csv *r)
 {
     long n;
 
-    /* keep only the unread bytes */
+    /* keep only the unread bytes; moved, their marks are stale, and a
+     * last word marked short will get more bytes */
     if (r->pos > 0) {
         memmove(r->buf, r->buf + r->pos, r->end - r->pos);
         r->end -= r->pos;
         r->pos = 0;
         r->next_pos = 0;
+        r->marked = 0;
     }
+    r->marked &= ~(size_t)63;
 
     /* a record longer than the buffer: grow it */
-    if (r->end == r->cap
-        && grow((void **)&r->buf, &r->cap, r->cap + 1, 1, 1 + CSV_PAD) < 0)
-        return fail_at(r, MLP_STATUS_NOMEM, 0,
-                       "out of memory for a record of %zu bytes", r->end);
+    if (r->end == r->cap && grow_buf(r) < 0)
+        return -1;
 
     /* one read(2): whatever has arrived */
     n = csv_source_read(r->src, r->buf + r->end, r->cap - r->end, &r->e);
@@ -536,6 +570,110 @@ static int take_record(mlp_csv *r, size_t rec_end)
     return split_general(r, p, e);
 }
 
+/* Mark the next MARK_CHUNK bytes or fewer from from, a multiple of 64
+ * at or past marked (or at or before pos, all the same to the walk). */
+static void mark_chunk(mlp_csv *r, size_t from)
+{
+    size_t n = r->end - from;
+
+    if (n > MARK_CHUNK)
+        n = MARK_CHUNK;
+    csv_marks(r->buf + from, n, r->delim, r->marks + from / 64);
+    r->marked = from + n;
+}
+
+/* Give the fields split so far back their delimiters; returns 0. */
+static int unsplit(mlp_csv *r)
+{
+    size_t k;
+
+    for (k = 0; k < r->n_f; k++)
+        r->f[k].s[r->f[k].len] = r->delim;
+    r->n_f = 0;
+    return 0;
+}
+
+/* Move *m on to the next word of marks with a bit set, *k its index,
+ * marking more input as the walk reaches it.  Returns 1, or 0 when the
+ * input read so far has no more marks. */
+static inline int next_word(mlp_csv *r, size_t *k, uint64_t *m)
+{
+    while (*m == 0) {
+        if ((*k + 1) * 64 >= r->marked) {
+            if (r->marked == r->end)
+                return 0;
+            mark_chunk(r, r->marked);
+        }
+        *m = r->marks[++*k];
+    }
+    return 1;
+}
+
+/* Split the record at pos by its marks, when it is plain: its line end
+ * already read, and no quote or NUL before it.  Blank lines before it
+ * are skipped.  The fields are kept in locals while they are found, for
+ * the stores into the text could alias r.  Returns 1 with the record
+ * taken, 0 when the general path must take it (the record as it was, and
+ * only blank lines before it passed), or -1. */
+static int take_marked(mlp_csv *r)
+{
+    const char d = r->delim;
+    char *buf = r->buf, *s, *e;
+    csv_field *f = r->f;
+    size_t i, k, n = 0, cap = r->cap_f;
+    uint64_t m;
+
+    /* the word holding pos, marked */
+    if (r->pos >= r->end)
+        return 0;
+    if (r->pos >= r->marked)
+        mark_chunk(r, r->pos & ~(size_t)63);
+    k = r->pos / 64;
+    m = r->marks[k] & (~UINT64_C(0) << (r->pos % 64));
+    for (s = buf + r->pos;;) {
+        /* each delimiter ends a field; anything else but \n is for the
+         * general path, and so is a record past the field limit */
+        r->n_f = n;
+        if (!next_word(r, &k, &m))
+            return unsplit(r);
+        i = k * 64 + (size_t)__builtin_ctzll(m);
+        m &= m - 1;
+        if (buf[i] == d) {
+            if (n == cap) {
+                if (cap >= CSV_MAX_FIELDS || grow_fields(r) < 0)
+                    return r->failed ? -1 : unsplit(r);
+                f = r->f;
+                cap = r->cap_f;
+            }
+            f[n].s = s;
+            f[n++].len = (size_t)(buf + i - s);
+            buf[i] = '\0';
+            s = buf + i + 1;
+            continue;
+        }
+        if (buf[i] != '\n')
+            return unsplit(r);
+
+        /* the line end: a blank line is passed over */
+        e = buf + i;
+        if (e > s && e[-1] == '\r')
+            e--;
+        r->rec_line = r->line++;
+        r->next_pos = i + 1;
+        if (n == 0 && e == s) {
+            r->pos = r->next_pos;
+            s = buf + r->pos;
+            continue;
+        }
+
+        /* the last field */
+        *e = '\0';
+        r->raw = buf + r->pos;
+        r->raw_len = (size_t)(e - r->raw);
+        return add_field(r, s, (size_t)(e - s)) < 0 ? -1 : 1;
+    }
+}
+
 /* Copy r->e to err; returns -1. */
 static int report(const mlp_csv *r, mlp_error *err)
 {
@@ -556,6 +694,14 @@ int mlp_csv_next(mlp_csv *r, mlp_error *err)
     r->n_f = 0;
     r->text_ready = 0;
     for (;;) {
+        /* most records: plain, split by their marks */
+        if (r->started && r->delim != 0 && r->delim != ' ' && r->scan == 0
+            && !r->quoted) {
+            got = take_marked(r);
+            if (got != 0)
+                return got < 0 ? report(r, err) : 1;
+        }
+
         /* enough bytes to see a byte order mark, then a whole record */
         if (!r->started && !skip_bom(r))
             got = 0;
@@ -635,6 +781,11 @@ int mlp_csv_field_float(const mlp_csv *r, size_t i, float *out)
 {
     if (i >= r->n_f)
         return -1;
+#ifdef CSV_TINY_FLOAT
+    /* the common short number without a call */
+    if (csv_parse_tiny(r->f[i].s, r->f[i].s + r->f[i].len, out))
+        return 0;
+#endif
     return csv_parse_float_padded(r->f[i].s, r->f[i].len, out) ==
            CSV_NUMBER_OK ? 0 : -1;
 }
@@ -693,6 +844,7 @@ mlp_status mlp_csv_close(mlp_csv *r, mlp_error *err)
         return MLP_STATUS_OK;
     st = csv_source_close(r->src, err);
     free(r->buf);
+    free(r->marks);
     free(r->f);
     free(r->text);
     free(r->name);
