@@ -9,28 +9,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "memfile.h"
 #include "mlp/csv.h"
-
-/* The input as a memory-backed file; its /proc path goes to path. */
-static int as_file(const uint8_t *data, size_t size, char *path, size_t n)
-{
-    int fd = memfd_create("fuzz_csv", 0);
-    size_t done = 0;
-
-    if (fd < 0)
-        return -1;
-    while (done < size) {
-        ssize_t k = write(fd, data + done, size - done);
-
-        if (k <= 0) {
-            close(fd);
-            return -1;
-        }
-        done += (size_t)k;
-    }
-    snprintf(path, n, "/proc/self/fd/%d", fd);
-    return fd;
-}
 
 /* Every record and field, and the text each record came from. */
 static void read_records(const char *path)
@@ -60,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     mlp_table t;
     mlp_table_options o;
     mlp_error e;
-    int fd = as_file(data, size, path, sizeof path);
+    int fd = memfile("fuzz_csv", data, size, path, sizeof path);
 
     if (fd < 0)
         return 0;

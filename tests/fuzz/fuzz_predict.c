@@ -29,6 +29,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "memfile.h"
 #include "mlp/csv.h"
 #include "mlp/model.h"
 #include "model/format.h"
@@ -51,27 +52,6 @@ typedef struct pending {
     double bias[MLP_MAX_LAYERS];
     int strict;
 } pending;
-
-/* The text as a memory-backed file; its /proc path goes to path. */
-static int as_file(const uint8_t *data, size_t size, char *path, size_t n)
-{
-    int fd = memfd_create("fuzz_predict", 0);
-    size_t done = 0;
-
-    if (fd < 0)
-        return -1;
-    while (done < size) {
-        ssize_t k = write(fd, data + done, size - done);
-
-        if (k <= 0) {
-            close(fd);
-            return -1;
-        }
-        done += (size_t)k;
-    }
-    snprintf(path, n, "/proc/self/fd/%d", fd);
-    return fd;
-}
 
 /* Each layer's largest row sum of |w| over its outputs and largest |b|:
  * the factors of the overflow bound. */
@@ -247,7 +227,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     round_trip(&m);
 
     /* the rows */
-    fd = as_file(data + 4 + n_model, size - 4 - n_model, path, sizeof path);
+    fd = memfile("fuzz_predict", data + 4 + n_model, size - 4 - n_model,
+                 path, sizeof path);
     if (fd >= 0) {
         predict_rows(&m, path);
         close(fd);
