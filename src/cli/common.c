@@ -1,6 +1,7 @@
 /* common.c -- messages, strict option values and the closing of standard
  * output, shared by the command-line tools. */
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 
 #include "cli/common.h"
 #include "mlp/csv.h"
+#include "mlp/version.h"
 
 int cli_verbosity = 1;
 static const char *prog = "mlp";
@@ -56,6 +58,19 @@ int cli_usage(const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
     return CLI_EXIT_USAGE;
+}
+
+int cli_version(void)
+{
+    printf("%s %s\n", prog, MLP_VERSION);
+    return cli_close_stdout();
+}
+
+int cli_bad_option(int c, char **argv)
+{
+    if (c == ':')
+        return cli_usage("option '%s' needs a value", argv[optind - 1]);
+    return cli_usage("unknown option '%s'", argv[optind - 1]);
 }
 
 void cli_say(int level, const char *fmt, ...)

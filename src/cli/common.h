@@ -40,6 +40,14 @@ int cli_usage(const char *fmt, ...)
 #endif
     ;
 
+/* Print "prog VERSION" for --version and close standard output; returns
+ * the exit status. */
+int cli_version(void);
+
+/* Report what getopt_long returned for a bad option: '?' for one it does
+ * not know, ':' for one missing its value.  Returns 64. */
+int cli_bad_option(int c, char **argv);
+
 /* Print at verbosity level or above, to standard error. */
 void cli_say(int level, const char *fmt, ...)
 #if defined(__GNUC__)

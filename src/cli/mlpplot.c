@@ -162,14 +162,10 @@ static int parse_args(opts *o, int argc, char **argv)
             fputs(usage_text, stdout);
             return cli_close_stdout();
         }
-        if (c == OPT_VERSION) {
-            printf("mlpplot %s\n", MLP_VERSION);
-            return cli_close_stdout();
-        }
-        if (c == '?')
-            return cli_usage("unknown option '%s'", argv[optind - 1]);
-        if (c == ':')
-            return cli_usage("option '%s' needs a value", argv[optind - 1]);
+        if (c == OPT_VERSION)
+            return cli_version();
+        if (c == '?' || c == ':')
+            return cli_bad_option(c, argv);
         if (parse_one(o, c, optarg) != 0)
             return CLI_EXIT_USAGE;
     }

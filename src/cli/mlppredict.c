@@ -118,12 +118,9 @@ static int parse_args(opts *o, int argc, char **argv)
             fputs(usage_text, stdout);
             return cli_close_stdout();
         case OPT_VERSION:
-            printf("mlppredict %s\n", MLP_VERSION);
-            return cli_close_stdout();
-        case ':':
-            return cli_usage("option '%s' needs a value", argv[optind - 1]);
+            return cli_version();
         default:
-            return cli_usage("unknown option '%s'", argv[optind - 1]);
+            return cli_bad_option(c, argv);
         }
     }
     if (optind < argc)
