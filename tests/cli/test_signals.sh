@@ -204,14 +204,14 @@ full=$(($(now_ms) - t0))
 n_runs=30
 [ "$full" -gt 1500 ] && n_runs=12    # a sanitizer build: fewer, slower
 n_old=0 n_new=0 n_temp=0 n_bad=0
-i=0
-while [ "$i" -lt "$n_runs" ]; do
+
+# kill_once SECONDS: replace a copy of the old model, kill the run after
+# SECONDS, and count what it left.
+kill_once() {
     cp "$T/old.bin" "$W/k.bin"
-    delay=$(awk -v i="$i" -v t="$full" 'BEGIN { srand(i + 17)
-        printf "%.3f", t * (0.4 + 0.75 * rand()) / 1000 }')
     "$MLPTRAIN" -q $K -s 2 -o "$W/k.bin" 2> /dev/null &
     pid=$!
-    sleep "$delay"
+    sleep "$1"
     kill -s KILL "$pid" 2> /dev/null || true
     wait "$pid" 2> /dev/null || true
     if same "$W/k.bin" "$T/old.bin"; then
@@ -220,7 +220,7 @@ while [ "$i" -lt "$n_runs" ]; do
         n_new=$((n_new + 1))
     else
         n_bad=$((n_bad + 1))
-        cp "$W/k.bin" "$T/broken-$i.bin"
+        cp "$W/k.bin" "$T/broken-$n_bad.bin"
     fi
     if ! "$MLPPREDICT" -q -m "$W/k.bin" -i "$T/small.csv" > /dev/null \
         2> "$T/prederr"; then
@@ -230,6 +230,28 @@ while [ "$i" -lt "$n_runs" ]; do
         n_temp=$((n_temp + 1))
         rm -f "$W"/.k.bin.*
     fi
+}
+
+i=0
+while [ "$i" -lt "$n_runs" ]; do
+    kill_once "$(awk -v i="$i" -v t="$full" 'BEGIN { srand(i + 17)
+        printf "%.3f", t * (0.4 + 0.75 * rand()) / 1000 }')"
+    i=$((i + 1))
+done
+
+# The run's length varies with the machine's load: when every kill fell
+# on one side of the rename, aim further towards the other side (at most
+# ten more runs) so that both outcomes are seen.
+i=0
+while [ "$i" -lt 10 ] && { [ "$n_old" -eq 0 ] || [ "$n_new" -eq 0 ]; }; do
+    if [ "$n_new" -eq 0 ]; then
+        f=$(awk -v i="$i" 'BEGIN { printf "%.2f", 1.2 + 0.2 * i }')
+    else
+        f=$(awk -v i="$i" 'BEGIN { printf "%.2f", 0.35 - 0.03 * i }')
+    fi
+    kill_once "$(awk -v f="$f" -v t="$full" \
+        'BEGIN { printf "%.3f", t * f / 1000 }')"
+    n_runs=$((n_runs + 1))
     i=$((i + 1))
 done
 echo "SIGKILL x$n_runs (full run ${full} ms): $n_old old, $n_new new," \
