@@ -70,12 +70,13 @@ static void check_uniform(const float *w, size_t n, double lim)
     CHECK_NEAR(ss / (double)n / (lim * lim / 3.0), 1.0, 0.1);
 }
 
-/* Glorot for tanh/sigmoid and the output, He for relu, biases zero. */
+/* Glorot for tanh/sigmoid and the output, He for relu; hidden biases
+ * from 1.5 times the hidden weights' range (the same for relu), the
+ * output bias zero. */
 static void test_init(void)
 {
-    static const size_t hidden[1] = { 50 };
+    static const size_t hidden[1] = { 50 }, wide[1] = { 2000 };
     mlp_net net;
-    size_t zero = 0;
 
     for (int act = MLP_ACT_SIGMOID; act <= MLP_ACT_RELU; act++) {
         double lim = act == MLP_ACT_RELU ? sqrt(6.0 / 100.0)
@@ -86,12 +87,23 @@ static void test_init(void)
         mlp_net_randomize(&net, 7);
         check_uniform(net.w[0], 5000, lim);
         check_uniform(net.w[1], 50, sqrt(6.0 / 51.0));
-        for (size_t i = 0; i < 50; i++)
-            zero += net.b[0][i] == 0.0f;
-        CHECK(zero == 50 && net.b[1][0] == 0.0f);
-        zero = 0;
+        check_uniform(net.b[0], 50, act == MLP_ACT_RELU ? lim : 1.5 * lim);
+        CHECK(net.b[1][0] == 0.0f);
         mlp_net_free(&net);
     }
+
+    /* enough hidden biases to test their spread too */
+    mlp_net_init(&net, 1, wide, 1, 3, MLP_ACT_TANH, MLP_OUTPUT_SOFTMAX,
+                 NULL);
+    mlp_net_randomize(&net, 11);
+    check_uniform(net.b[0], wide[0], 1.5 * sqrt(6.0 / 2001.0));
+    CHECK(net.b[1][0] == 0.0f && net.b[1][1] == 0.0f && net.b[1][2] == 0.0f);
+    mlp_net_free(&net);
+    mlp_net_init(&net, 1, wide, 1, 1, MLP_ACT_RELU, MLP_OUTPUT_LINEAR, NULL);
+    mlp_net_randomize(&net, 12);
+    check_uniform(net.b[0], wide[0], sqrt(6.0));
+    CHECK(net.b[1][0] == 0.0f);
+    mlp_net_free(&net);
 }
 
 /* The same seed, the same bits: here and against values computed

@@ -57,7 +57,10 @@ mlp_status mlp_net_init(mlp_net *net, size_t n_inputs, const size_t *hidden,
 
 /* Draw the weights for the activation (Glorot uniform for sigmoid and
  * tanh, He for relu) from the project's own generator seeded with seed;
- * biases to zero.  The same seed gives the same weights everywhere. */
+ * each hidden layer's biases from 1.5 times its weights' range (sigmoid,
+ * tanh) or the same range (relu), so that the units' boundaries start
+ * spread across the standardised data; the output biases zero.  The
+ * same seed gives the same weights everywhere. */
 void mlp_net_randomize(mlp_net *net, uint64_t seed);
 
 /* Make dst a copy of src (dst uninitialised or freed).  */

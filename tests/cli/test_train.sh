@@ -137,8 +137,7 @@ check "300 fitted values" test "$(grep -cE '^-?[0-9.]+(e-?[0-9]+)?$' \
     "$T/fitted.txt")" -eq 300
 
 # XOR (manual page example): two hidden units learn it, none cannot.
-expect_status 0 "$MLPTRAIN" -i "$D/xor.csv" -h 2 -a sigmoid -r 0.1 -e 2000 \
-    -o "$T/xor.bin"
+expect_status 0 "$MLPTRAIN" -i "$D/xor.csv" -h 2 -a sigmoid -s 3 -o "$T/xor.bin"
 expect_status 0 "$MLPPREDICT" -m "$T/xor.bin" -i "$D/xor.csv"
 check "xor with -h 2: 100%" test "$(pred_acc "$T/err")" = "100.00"
 expect_status 0 "$MLPTRAIN" -i "$D/xor.csv" -h 0 -a sigmoid -r 0.1 -e 2000 \
