@@ -351,7 +351,7 @@ if [ "$have_blas" = 1 ]; then
     "$work/bin/sgemm_rate" $sg_args >"$res/sgemm.out" ||
         failure "sgemm_rate" "$res/sgemm"
 fi
-sgemm_value() { sed -n "s/^$1=//p" "$res/sgemm.out" 2>/dev/null; }
+sgemm_value() { sed -n "s/^$1=//p" "$res/sgemm.out" 2>/dev/null || true; }
 bound=$(sgemm_value bound_seconds_per_epoch)
 gflops=$(sgemm_value sgemm_gflops)
 flops=$(sgemm_value flops_per_epoch)
