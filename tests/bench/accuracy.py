@@ -118,7 +118,8 @@ def verdict(a, b, regress, tie):
     """Mean of our scores a and theirs b, the slack, and whether a matches
     or beats b within it (lower is better for regression)."""
     ma, mb = float(np.mean(a)), float(np.mean(b))
-    se = float(np.sqrt(np.var(a, ddof=1) / len(a) + np.var(b, ddof=1) / len(b)))
+    se = float(np.sqrt(np.var(a, ddof=1) / len(a)
+                       + np.var(b, ddof=1) / len(b)))
     slack = max(0.0 if regress else tie, 2.0 * se)
     better = ma <= mb + slack if regress else ma >= mb - slack
     return ma, mb, slack, better
