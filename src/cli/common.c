@@ -130,7 +130,9 @@ int cli_parse_real(const char *opt, const char *s, double lo, double hi,
         cli_usage("option %s: expected a number, got \"%s\"", opt, s);
         return -1;
     }
-    if (!(v >= lo && v <= hi)) {
+    /* against the bounds as floats, so that a bound written out, such
+     * as 1e-9, is inside the range it names */
+    if (!(v >= (float)lo && v <= (float)hi)) {
         cli_usage("option %s: %s is out of range (%g to %g)", opt, s, lo,
                   hi);
         return -1;

@@ -50,6 +50,13 @@ for bad in "-h 2x" "-h 8,,2" "-h 0,4" "-e -1" "-e 0" "-e 1e3" "-b 0" \
     expect_err "mlptrain: option $opt: "
     expect_err "Try 'mlptrain --help'"
 done
+# A bound the help names is inside its range, a step beyond it is not.
+expect_status 0 "$MLPTRAIN" -q -i "$P" -e 1 -r 1e-9 -o "$T/edge.bin"
+expect_status 0 "$MLPTRAIN" -q -i "$P" -e 1 -r 10 --validation 0.9 \
+    --momentum 0.999999 -O momentum -o "$T/edge.bin"
+expect_status 64 "$MLPTRAIN" -i "$P" -e 1 -r 9e-10 -o "$T/edge.bin"
+expect_err "option -r: 9e-10 is out of range"
+expect_status 64 "$MLPTRAIN" -i "$P" -e 1 -r 10.001 -o "$T/edge.bin"
 expect_status 64 "$MLPTRAIN" -i "$P"
 expect_err "no model file given (-o MODEL)"
 expect_status 64 "$MLPTRAIN" -i "$P" --patience 5 -o "$T/x.bin"
