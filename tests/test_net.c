@@ -263,6 +263,28 @@ static void test_scale(void)
     CHECK(mean[0] == 0.0f && scale[0] == 1.0f);
 }
 
+/* Statistics of chosen rows: rows 1 and 3 of four give the figures of
+ * those two rows alone, to the bit of a fit on a copy of them; NULL
+ * rows means every row in order. */
+static void test_scale_rows(void)
+{
+    static const float x[4 * 2] = { 1, 10, 100, 20, 3, 30, -50, 40 };
+    static const float pick[2 * 2] = { 100, 20, -50, 40 };
+    static const size_t rows[2] = { 1, 3 };
+    float mean[2], scale[2], m2[2], s2[2];
+
+    mlp_scale_fit_rows(x, 2, rows, 2, mean, scale);
+    mlp_scale_fit(pick, 2, 2, m2, s2);
+    CHECK(memcmp(mean, m2, sizeof mean) == 0);
+    CHECK(memcmp(scale, s2, sizeof scale) == 0);
+    CHECK(mean[0] == 25.0f && scale[0] == 75.0f);
+    CHECK(mean[1] == 30.0f && scale[1] == 10.0f);
+    mlp_scale_fit_rows(x, 2, NULL, 4, mean, scale);
+    mlp_scale_fit(x, 4, 2, m2, s2);
+    CHECK(memcmp(mean, m2, sizeof mean) == 0);
+    CHECK(memcmp(scale, s2, sizeof scale) == 0);
+}
+
 /* A table wider than the columns scale.c takes at a time (1100 x 3
  * rows, offsets and spreads varying by column): the figures of a plain
  * column-by-column two-pass walk in double, to the last bit. */
@@ -305,6 +327,7 @@ int main(void)
     test_safety();
     test_saturation();
     test_scale();
+    test_scale_rows();
     test_scale_wide();
     return check_done("test_net");
 }

@@ -198,6 +198,68 @@ static void test_split(void)
     }
 }
 
+/* mlp_train_holdout names the rows mlp_train holds out: the accuracy
+ * of the trained net on exactly those rows is the run's validation
+ * accuracy, and on the others its training accuracy; the split is a
+ * partition, stratified, and the identity with no share. */
+static void test_holdout(void)
+{
+    size_t rows[N], n_fit = 0, per_class[3] = { 0 }, seen[N] = { 0 };
+    size_t right_fit = 0, right_val = 0, bad = 0;
+    float out[N * 3];
+    mlp_train_options o;
+    mlp_train_result res;
+    mlp_infer *ws;
+    mlp_net net;
+    mlp_error err;
+
+    mlp_train_defaults(&o);
+    o.epochs = 3;
+    o.validation = 0.25f;
+    o.seed = 9;
+    net_new(&net, 4, MLP_OUTPUT_SOFTMAX, 3, 2);
+    CHECK(mlp_train_holdout(&net, y3, N, &o, rows, &n_fit, &err)
+          == MLP_STATUS_OK);
+    CHECKF(n_fit == N - 75, "%zu training rows", n_fit);
+    for (size_t i = 0; i < N; i++) {
+        bad += rows[i] >= N || seen[rows[i]]++ != 0;
+        if (i >= n_fit && rows[i] < N)
+            per_class[(size_t)y3[rows[i]]]++;
+    }
+    CHECK(bad == 0);
+    CHECK(per_class[0] == 25 && per_class[1] == 25 && per_class[2] == 25);
+
+    CHECK(mlp_train(&net, x, y3, N, &o, &res, &err) == MLP_STATUS_OK);
+    ws = mlp_infer_new(&net, N);
+    mlp_net_forward(&net, ws, x, N, out);
+    for (size_t i = 0; i < N; i++) {
+        const float *p = out + rows[i] * 3;
+        size_t best = p[1] > p[0] ? 1 : 0;
+
+        best = p[2] > p[best] ? 2 : best;
+        if (best == (size_t)y3[rows[i]])
+            *(i < n_fit ? &right_fit : &right_val) += 1;
+    }
+    CHECKF(fabs(res.val_accuracy - right_val / 75.0) < 1e-12, "%g vs %g",
+           res.val_accuracy, right_val / 75.0);
+    CHECKF(fabs(res.accuracy - right_fit / (double)n_fit) < 1e-12,
+           "%g vs %g", res.accuracy, right_fit / (double)n_fit);
+    mlp_infer_free(ws);
+
+    /* no share: every row, in order; a bad share or label: refused */
+    o.validation = 0.0f;
+    CHECK(mlp_train_holdout(&net, y3, N, &o, rows, &n_fit, &err)
+          == MLP_STATUS_OK && n_fit == N && rows[0] == 0
+          && rows[N - 1] == N - 1);
+    o.validation = 1.0f;
+    CHECK(mlp_train_holdout(&net, y3, N, &o, rows, &n_fit, &err)
+          == MLP_STATUS_USAGE);
+    o.validation = 0.2f;
+    CHECK(mlp_train_holdout(&net, yr, N, &o, rows, &n_fit, &err)
+          == MLP_STATUS_DATA);
+    mlp_net_free(&net);
+}
+
 typedef struct tally {
     size_t calls, stop_after;
     double best_val;
@@ -516,6 +578,48 @@ static void test_cv(void)
     mlp_net_free(&net);
 }
 
+/* Each fold is standardised by its own training rows: features moved
+ * and stretched far from mean 0 and spread 1 give the score of the
+ * plain ones (up to rounding), a target stretched 1000 times gives 1000
+ * times the error, and without per-fold scaling the far-off features
+ * do not train at all. */
+static void test_cv_scaling(void)
+{
+    static float xs[N * 2], ys[N];
+    mlp_train_options o;
+    mlp_net net;
+    double m1, s1, m2, s2;
+
+    for (size_t i = 0; i < N; i++) {
+        xs[2 * i] = x[2 * i] * 1000.0f + 50000.0f;
+        xs[2 * i + 1] = x[2 * i + 1] * 0.001f - 7.0f;
+        ys[i] = yr[i] * 1000.0f;
+    }
+    mlp_train_defaults(&o);
+    o.epochs = 30;
+    net_new(&net, 8, MLP_OUTPUT_SOFTMAX, 3, 1);
+    CHECK(mlp_train_cv(&net, x, y3, N, 5, &o, &m1, &s1, NULL)
+          == MLP_STATUS_OK);
+    CHECK(mlp_train_cv(&net, xs, y3, N, 5, &o, &m2, &s2, NULL)
+          == MLP_STATUS_OK);
+    CHECKF(fabs(m1 - m2) <= 2.0 / N, "accuracy %g vs %g", m1, m2);
+    o.standardize_folds = 0;
+    CHECK(mlp_train_cv(&net, xs, y3, N, 5, &o, &m2, &s2, NULL)
+          == MLP_STATUS_OK);
+    CHECKF(m2 < m1 - 0.1, "unscaled %g vs %g", m2, m1);
+    mlp_net_free(&net);
+
+    o.standardize_folds = 1;
+    net_new(&net, 8, MLP_OUTPUT_LINEAR, 1, 1);
+    CHECK(mlp_train_cv(&net, x, yr, N, 3, &o, &m1, &s1, NULL)
+          == MLP_STATUS_OK);
+    CHECK(mlp_train_cv(&net, x, ys, N, 3, &o, &m2, &s2, NULL)
+          == MLP_STATUS_OK);
+    CHECKF(fabs(m2 / 1000.0 - m1) < 1e-3 * m1, "rmse %g vs %g x 1000",
+           m2, m1);
+    mlp_net_free(&net);
+}
+
 /* Bad options and labels are refused with a message. */
 static void test_refusals(void)
 {
@@ -547,6 +651,7 @@ int main(void)
     test_l2();
     test_partial_batch();
     test_split();
+    test_holdout();
     test_patience();
     test_diverge();
     test_stop();
@@ -554,6 +659,7 @@ int main(void)
     test_threads_wide();
     test_adam_versions();
     test_cv();
+    test_cv_scaling();
     test_refusals();
     return check_done("test_train");
 }

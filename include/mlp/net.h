@@ -87,6 +87,12 @@ void mlp_net_forward(const mlp_net *net, mlp_infer *ws, const float *x,
 void mlp_scale_fit(const float *x, size_t n, size_t d, float *mean,
                    float *scale);
 
+/* The same from n chosen rows of x (of d columns): rows[0..n), or rows
+ * 0..n-1 when rows is NULL; so that the statistics can come from the
+ * rows a network trains on and leave out the ones that judge it. */
+void mlp_scale_fit_rows(const float *x, size_t d, const size_t *rows,
+                        size_t n, float *mean, float *scale);
+
 /* x[i][j] = (x[i][j] - mean[j]) / scale[j], in place. */
 void mlp_scale_apply(float *x, size_t n, size_t d, const float *mean,
                      const float *scale);

@@ -52,6 +52,8 @@ typedef struct mlp_train_options {
                              * validation loss, keeping the best; 0 never */
     uint64_t seed;          /* shuffling and the validation split */
     unsigned threads;       /* worker threads; results do not depend on it */
+    int standardize_folds;  /* mlp_train_cv: standardise each fold by its
+                             * training rows (see there); default 1 */
     mlp_report_fn report;   /* called after every epoch, may be NULL */
     void *report_ctx;
     volatile int *stop;     /* when non-NULL and set, stop at the next
@@ -81,11 +83,26 @@ mlp_status mlp_train(mlp_net *net, const float *x, const float *y,
                      size_t n_rows, const mlp_train_options *o,
                      mlp_train_result *res, mlp_error *err);
 
+/* The split mlp_train(net, ..., y, n_rows, o, ...) will make: rows
+ * (n_rows of them) gets the training rows' numbers first, *n_train of
+ * them, then the o->validation share held out, stratified by class.  With
+ * no validation share every row trains, in order.  It lets a caller fit
+ * the standardisation on the training rows alone before training.
+ * Returns MLP_STATUS_OK, USAGE (a share that leaves no row on one side),
+ * DATA (a label that is not a class of net) or NOMEM. */
+mlp_status mlp_train_holdout(const mlp_net *net, const float *y,
+                             size_t n_rows, const mlp_train_options *o,
+                             size_t *rows, size_t *n_train, mlp_error *err);
+
 /* K-fold cross-validation: for each of k stratified folds, train a copy
  * of proto's architecture, freshly randomised from o->seed, on the other
- * folds and score it on this one.  The score is accuracy for
- * classification and root mean squared error (in the standardised units
- * of y) for regression.  Returns the mean and standard deviation. */
+ * folds and score it on this one.  With o->standardize_folds each fold
+ * standardises the features, and for regression the target, by the
+ * statistics of its training folds alone, so the held-out fold leaks
+ * nothing into the fit (rows already standardised on all rows lose
+ * nothing by it: a second standardisation undoes the first).  The score
+ * is accuracy for classification and root mean squared error, in the
+ * units of y, for regression.  Returns the mean and standard deviation. */
 mlp_status mlp_train_cv(const mlp_net *proto, const float *x, const float *y,
                         size_t n_rows, size_t k, const mlp_train_options *o,
                         double *mean, double *sd, mlp_error *err);

@@ -183,7 +183,9 @@ static int parse_one(opts *o, int c, const char *arg)
     case OPT_NO_HEADER: o->table.header = MLP_HEADER_NO; return 0;
     case 'l': o->table.label = arg; return 0;
     case OPT_IGNORE: o->table.ignore = arg; return 0;
-    case OPT_NO_STD: o->standardize = 0; return 0;
+    case OPT_NO_STD:
+        o->standardize = o->train.standardize_folds = 0;
+        return 0;
     case OPT_INIT: o->init = arg; return 0;
     case OPT_CHECKPOINT: o->checkpoint = arg; return 0;
     case OPT_LOG: o->log = arg; return 0;
@@ -505,7 +507,7 @@ static int check_size(const mlp_table *t, const opts *o, size_t n_out)
 static int fresh_model(mlp_model *m, mlp_table *t, const opts *o)
 {
     mlp_output out;
-    size_t width;
+    size_t width, *rows = NULL, n_fit = t->n_rows;
     mlp_error err;
     int rc;
 
@@ -519,15 +521,29 @@ static int fresh_model(mlp_model *m, mlp_table *t, const opts *o)
     if ((rc = adopt_table(m, t)) != 0)
         return rc;
 
-    /* features, and for regression the target, to mean 0 and spread 1 */
+    /* Features, and for regression the target, to mean 0 and spread 1,
+     * by the statistics of the rows the network will train on: with
+     * --validation, the rows mlp_train will hold out are left out of
+     * them.  (Cross-validation scales each fold by its own rows.) */
+    if (o->train.validation > 0.0f && o->cv == 0) {
+        if ((rows = malloc(t->n_rows * sizeof *rows)) == NULL)
+            return cli_fail(71, "out of memory");
+        if (mlp_train_holdout(&m->net, t->y, t->n_rows, &o->train, rows,
+                              &n_fit, &err) != MLP_STATUS_OK) {
+            free(rows);
+            return cli_report(&err);
+        }
+    }
     for (size_t j = 0; j < m->n_features; j++)
         m->scale[j] = 1;
     if (o->standardize)
-        mlp_scale_fit(t->x, t->n_rows, t->n_features, m->mean, m->scale);
+        mlp_scale_fit_rows(t->x, t->n_features, rows, n_fit, m->mean,
+                           m->scale);
     m->y_mean = 0;
     m->y_scale = 1;
     if (m->task == MLP_TASK_REGRESS)
-        mlp_scale_fit(t->y, t->n_rows, 1, &m->y_mean, &m->y_scale);
+        mlp_scale_fit_rows(t->y, 1, rows, n_fit, &m->y_mean, &m->y_scale);
+    free(rows);
     m->seed = o->train.seed;
     return 0;
 }

@@ -3,6 +3,10 @@
  * The rows are grouped by class, shuffled within each group, and dealt
  * to the folds in turn, so every fold holds about 1/k of every class.
  * Each fold's network starts from the same seed as a plain run would.
+ * With standardize_folds, each fold scales its features (and a regression
+ * target) by the statistics of its own training rows, as a plain run on
+ * those rows would, so that nothing of the held-out fold enters the fit;
+ * predictions of a target are mapped back before they are scored.
  */
 #include <math.h>
 #include <stdio.h>
@@ -17,6 +21,7 @@
 typedef struct folds {
     size_t *order, *count;
     float *x_fit, *y_fit, *x_test, *y_test, *out;
+    float *mean, *scale;    /* a fold's feature scaling, d each */
     double *score;
     void *block;
 } folds;
@@ -37,6 +42,8 @@ static void layout(folds *f, size_t n, size_t d, size_t k, size_t n_classes,
     f->x_test = mlp_arena_take(a, nd, sizeof(float));
     f->y_test = mlp_arena_take(a, n, sizeof(float));
     f->out = mlp_arena_take(a, nk, sizeof(float));
+    f->mean = mlp_arena_take(a, d, sizeof(float));
+    f->scale = mlp_arena_take(a, d, sizeof(float));
     f->score = mlp_arena_take(a, n_folds, sizeof(double));
 }
 
@@ -93,26 +100,40 @@ static mlp_status fold(const mlp_net *proto, folds *f, const float *x,
                        const float *y, size_t n, size_t n_folds, size_t i,
                        const mlp_train_options *o, mlp_error *err)
 {
-    size_t d = proto->width[0], n_test;
+    size_t d = proto->width[0], n_test, n_fit;
+    int regress = proto->output == MLP_OUTPUT_LINEAR;
+    float y_mean = 0.0f, y_scale = 1.0f;
     mlp_net net;
     mlp_infer *ws;
     mlp_status st;
 
-    /* the fold's rows and its network */
+    /* the fold's rows, scaled by its training side, and its network */
     n_test = deal(f, x, y, n, d, n_folds, i);
+    n_fit = n - n_test;
+    if (o->standardize_folds) {
+        mlp_scale_fit(f->x_fit, n_fit, d, f->mean, f->scale);
+        mlp_scale_apply(f->x_fit, n_fit, d, f->mean, f->scale);
+        mlp_scale_apply(f->x_test, n_test, d, f->mean, f->scale);
+        if (regress) {
+            mlp_scale_fit(f->y_fit, n_fit, 1, &y_mean, &y_scale);
+            mlp_scale_apply(f->y_fit, n_fit, 1, &y_mean, &y_scale);
+        }
+    }
     st = mlp_net_copy(&net, proto, err);
     if (st != MLP_STATUS_OK)
         return st;
     mlp_net_randomize(&net, o->seed);
 
     /* fit, then predict the held-out rows */
-    st = mlp_train(&net, f->x_fit, f->y_fit, n - n_test, o, NULL, err);
+    st = mlp_train(&net, f->x_fit, f->y_fit, n_fit, o, NULL, err);
     if (st == MLP_STATUS_OK) {
         ws = mlp_infer_new(&net, n_test);
         if (ws == NULL)
             st = mlp_error_set(err, MLP_STATUS_NOMEM, "out of memory");
         else
             mlp_net_forward(&net, ws, f->x_test, n_test, f->out);
+        for (size_t j = 0; regress && j < n_test; j++)
+            f->out[j] = f->out[j] * y_scale + y_mean;
         mlp_infer_free(ws);
     }
     if (st == MLP_STATUS_OK)

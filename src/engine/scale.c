@@ -18,16 +18,18 @@
 
 #define COLS 512    /* columns a block: two double sums each on the stack */
 
-/* Means and population sds of columns [j0, j0 + w) of x (n x d), n > 0,
- * w <= COLS. */
-static void block_stats(const float *x, size_t n, size_t d, size_t j0,
-                        size_t w, double *mean, double *sd)
+/* Means and population sds of columns [j0, j0 + w) of n rows of x (of
+ * d columns): rows rows[0..n) when rows is not NULL, else rows 0..n-1;
+ * n > 0, w <= COLS. */
+static void block_stats(const float *x, const size_t *rows, size_t n,
+                        size_t d, size_t j0, size_t w, double *mean,
+                        double *sd)
 {
     double sum[COLS] = { 0 }, ss[COLS] = { 0 };
 
     /* the means: sums along the rows */
     for (size_t i = 0; i < n; i++) {
-        const float *row = x + i * d + j0;
+        const float *row = x + (rows != NULL ? rows[i] : i) * d + j0;
 
         for (size_t j = 0; j < w; j++)
             sum[j] += row[j];
@@ -37,7 +39,7 @@ static void block_stats(const float *x, size_t n, size_t d, size_t j0,
 
     /* the sds: squared deviations from the means */
     for (size_t i = 0; i < n; i++) {
-        const float *row = x + i * d + j0;
+        const float *row = x + (rows != NULL ? rows[i] : i) * d + j0;
 
         for (size_t j = 0; j < w; j++) {
             double dev = row[j] - mean[j];
@@ -52,6 +54,12 @@ static void block_stats(const float *x, size_t n, size_t d, size_t j0,
 void mlp_scale_fit(const float *x, size_t n, size_t d, float *mean,
                    float *scale)
 {
+    mlp_scale_fit_rows(x, d, NULL, n, mean, scale);
+}
+
+void mlp_scale_fit_rows(const float *x, size_t d, const size_t *rows,
+                        size_t n, float *mean, float *scale)
+{
     double m[COLS], sd[COLS];
 
     for (size_t j0 = 0; j0 < d; j0 += COLS) {
@@ -61,7 +69,7 @@ void mlp_scale_fit(const float *x, size_t n, size_t d, float *mean,
         for (size_t j = 0; j < w; j++)
             m[j] = sd[j] = 0.0;
         if (n > 0)
-            block_stats(x, n, d, j0, w, m, sd);
+            block_stats(x, rows, n, d, j0, w, m, sd);
         for (size_t j = 0; j < w; j++) {
             mean[j0 + j] = (float)m[j];
             scale[j0 + j] = sd[j] == 0.0 || sd[j] < 1e-12 * fabs(m[j])

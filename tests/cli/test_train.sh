@@ -120,6 +120,24 @@ check "patience stops before 5000 epochs: $(epochs_run "$T/err")" \
     num_lt "$(epochs_run "$T/err")" 5000
 expect_err "validation loss"
 
+# With --validation the scaling comes from the training rows alone.  A
+# constant feature and a step of 1e-9 leave the prediction at the mean
+# of the training targets; with targets 1, 2, 4, ..., 512, five times the
+# mean of the five training rows is a sum of five distinct powers of two,
+# where the mean of all ten would be 102.3.
+{ echo "c,y"; for i in 0 1 2 3 4 5 6 7 8 9; do echo "1,$((1 << i))"; done; } \
+    > "$T/pow.csv"
+expect_status 0 "$MLPTRAIN" -i "$T/pow.csv" -h 0 --task regress -O sgd \
+    -r 1e-9 -e 1 --validation 0.5 -o "$T/pow.bin"
+expect_status 0 "$MLPPREDICT" -q -m "$T/pow.bin" -i "$T/pow.csv"
+mean=$(sort -u "$T/out")
+bits=$(awk -v m="$mean" 'BEGIN { s = m * 5; n = 0
+    if (s != int(s)) { print -1; exit }
+    for (; s > 0; s = int(s / 2)) n += s % 2
+    print n }')
+check "validation: target scaled by 5 training rows (mean $mean)" \
+    test "$bits" -eq 5
+
 # Cross-validation (manual page example): the score on stdout, no model.
 expect_status 0 "$MLPTRAIN" -i "$D/iris.csv" --cv 5
 check "cv line format: $(cat "$T/out")" \
