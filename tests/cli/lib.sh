@@ -19,6 +19,15 @@ failed=0
 fail() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
 pass() { passed=$((passed + 1)); }
 
+# check WHAT CMD...: CMD succeeds.
+check() {
+    what=$1; shift
+    if "$@"; then pass; else fail "$what"; fi
+}
+
+# same A B: the two files are byte-identical.
+same() { cmp -s "$1" "$2"; }
+
 # expect_status N CMD...: run CMD (stdout to $T/out, stderr to $T/err) and
 # check that it exits with status N.
 expect_status() {

@@ -3,15 +3,6 @@
 # run must leave alone.
 . "$(dirname "$0")/lib.sh"
 
-# check WHAT CMD...: CMD succeeds.
-check() {
-    what=$1; shift
-    if "$@"; then pass; else fail "$what"; fi
-}
-
-# same A B: the two files are byte-identical.
-same() { cmp -s "$1" "$2"; }
-
 # says WHAT REGEX: the last command's stderr tells WHAT (an extended
 # regular expression, any case).
 says() {

@@ -7,15 +7,6 @@
 # 75 and writes nothing.
 . "$(dirname "$0")/lib.sh"
 
-# check WHAT CMD...: CMD succeeds.
-check() {
-    what=$1; shift
-    if "$@"; then pass; else fail "$what"; fi
-}
-
-# same A B: the two files are byte-identical.
-same() { cmp -s "$1" "$2"; }
-
 # temps DIR: the temporary files the model writer leaves (".NAME.XXXXXX").
 temps() { ls -A "$1" | grep -E '^\..+\.[A-Za-z0-9]{6}$' || true; }
 

@@ -6,15 +6,6 @@
 # never with a crash, a hang or a NaN on the output.
 . "$(dirname "$0")/lib.sh"
 
-# check WHAT CMD...: CMD succeeds.
-check() {
-    what=$1; shift
-    if "$@"; then pass; else fail "$what"; fi
-}
-
-# same A B: the two files are byte-identical.
-same() { cmp -s "$1" "$2"; }
-
 # says WHAT REGEX: the last command's stderr matches REGEX (extended, any
 # case).
 says() {

@@ -3,20 +3,11 @@
 # errors.
 . "$(dirname "$0")/lib.sh"
 
-# check WHAT CMD...: CMD succeeds.
-check() {
-    what=$1; shift
-    if "$@"; then pass; else fail "$what"; fi
-}
-
 # num_lt A B: A is a number below B; an empty A fails.
 num_lt() {
     awk -v a="$1" -v b="$2" 'BEGIN {
         exit !(a ~ /^-?[0-9.]+([eE][-+]?[0-9]+)?$/ && a + 0 < b + 0) }'
 }
-
-# same A B, differ A B: the two files are (are not) byte-identical.
-same() { cmp -s "$1" "$2"; }
 
 # lines FILE: its number of lines.
 lines() { wc -l < "$1" | tr -d ' '; }

@@ -5,15 +5,6 @@
 # model complete, old or new.
 . "$(dirname "$0")/lib.sh"
 
-# check WHAT CMD...: CMD succeeds.
-check() {
-    what=$1; shift
-    if "$@"; then pass; else fail "$what"; fi
-}
-
-# same A B: the two files are byte-identical.
-same() { cmp -s "$1" "$2"; }
-
 # now_ms: milliseconds since the epoch.
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 

@@ -2,12 +2,6 @@
 # manual page, every option, reproducible model files and interruption.
 . "$(dirname "$0")/lib.sh"
 
-# check WHAT CMD...: CMD succeeds.
-check() {
-    what=$1; shift
-    if "$@"; then pass; else fail "$what"; fi
-}
-
 # num_ge A B, num_lt A B, num_le A B: A is a number and A >= B (< B,
 # <= B).  An empty A, from a summary that lacks the figure, fails.
 num_cmp() {
@@ -40,8 +34,7 @@ pred_acc() {
     sed -n 's/^accuracy \([0-9.]*\)% .*/\1/p' "$1"
 }
 
-# same A B, differ A B: the two files are (are not) byte-identical.
-same() { cmp -s "$1" "$2"; }
+# differ A B: the two files are not byte-identical.
 differ() { ! cmp -s "$1" "$2"; }
 
 P=$D/points.csv
