@@ -216,14 +216,18 @@ int main(int argc, char **argv)
     n_out = t.n_classes == 2 ? 1 : (unsigned)t.n_classes;
     d = to_fann(&t, n_out);
 
-    /* network: FANN draws its initial weights and shuffles with rand() */
-    srand((unsigned)strtoul(argv[6], NULL, 10));
+    /* network: FANN draws its initial weights and shuffles with rand(),
+     * but seeds rand() itself from /dev/urandom when it creates a
+     * network; so the seed is set after, and the weights drawn again in
+     * FANN's own default range, for a run that repeats */
     n_hidden = parse_hidden(argv[2], layers);
     layers[0] = (unsigned)t.n_features;
     layers[n_hidden + 1] = n_out;
     ann = fann_create_standard_array(n_hidden + 2, layers);
     if (ann == NULL)
         die("cannot create the network");
+    srand((unsigned)strtoul(argv[6], NULL, 10));
+    fann_randomize_weights(ann, -0.1f, 0.1f);
     fann_set_activation_function_hidden(ann, strcmp(argv[3], "relu") == 0 ?
                                         FANN_LINEAR_PIECE : FANN_SIGMOID);
     fann_set_activation_function_output(ann, FANN_SIGMOID);
