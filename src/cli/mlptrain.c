@@ -352,8 +352,16 @@ typedef struct progress {
     int classify;
     int live;               /* a live line on a terminal */
     int live_shown;
+    int pending;            /* last holds a report not yet drawn */
+    mlp_report last;        /* the newest report, for the live line */
+    double drawn_at;        /* last.seconds when the line was drawn */
     size_t every;           /* plain lines: one every this many epochs */
 } progress;
+
+/* The live line is redrawn at most this often (seconds): a terminal that
+ * took a line every epoch would slow a small network's training by half
+ * or more, and no eye reads faster. */
+#define LIVE_EVERY 0.1
 
 /* Format a duration as "4.2s" or "3m12s". */
 static void fmt_time(char *buf, size_t n, double s)
@@ -411,6 +419,18 @@ static void log_row(progress *p, const mlp_report *r)
         p->log_failed = 1;
 }
 
+/* Redraw the live line with the newest report. */
+static void draw_live(progress *p)
+{
+    char line[256];
+
+    report_line(p, &p->last, line, sizeof line);
+    fprintf(stderr, "\r%s\033[K", line);
+    p->live_shown = 1;
+    p->pending = 0;
+    p->drawn_at = p->last.seconds;
+}
+
 /* The trainer's per-epoch callback. */
 static void on_report(const mlp_report *r, void *ctx)
 {
@@ -422,11 +442,14 @@ static void on_report(const mlp_report *r, void *ctx)
     if (cli_verbosity == 0)
         return;
 
-    /* on a terminal one line redrawn in place; elsewhere plain lines */
+    /* on a terminal one line redrawn in place, now and then; elsewhere
+     * plain lines */
     if (p->live && cli_verbosity < 2) {
-        report_line(p, r, line, sizeof line);
-        fprintf(stderr, "\r%s\033[K", line);
-        p->live_shown = 1;
+        p->last = *r;
+        p->pending = 1;
+        if (r->epoch == 1 || r->epoch == r->n_epochs ||
+            r->seconds - p->drawn_at >= LIVE_EVERY)
+            draw_live(p);
         return;
     }
     if (cli_verbosity >= 2 || r->epoch % p->every == 0 ||
@@ -732,6 +755,8 @@ static int train_and_save(mlp_model *m, const mlp_table *t, opts *o)
     catch_signals();
 
     st = mlp_train(&m->net, t->x, t->y, t->n_rows, &o->train, &res, &err);
+    if (p.pending)
+        draw_live(&p);
     if (p.live_shown)
         fputc('\n', stderr);
     rc = close_log(&p);

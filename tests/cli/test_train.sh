@@ -106,6 +106,26 @@ check "log rate is the default $rate" awk -F, -v r="$rate" \
 expect_status 0 "$MLPTRAIN" -v -i "$P" -e 12 -o "$T/v.bin"
 check "-v reports 12 epochs" test "$(grep -c '^epoch ' "$T/err")" -eq 12
 
+# On a terminal, which script(1) lends: one line redrawn in place, at
+# most ten times a second (so a fast run is not held up by its own
+# progress), ending on the last epoch, and the same model as elsewhere.
+if command -v script > /dev/null; then
+    expect_status 0 script -qec \
+        "'$MLPTRAIN' -i '$P' -e 5000 -o '$T/tty.bin'" /dev/null
+    tr '\r' '\n' < "$T/out" | grep '^epoch ' > "$T/draws" || true
+    draws=$(wc -l < "$T/draws")
+    secs=$(tr '\r' '\n' < "$T/out" |
+           sed -n 's/^trained 5000 epochs in \([0-9.]*\)s.*/\1/p')
+    check "live line drawn $draws times in ${secs}s, at most 10 a second" \
+        awk -v n="$draws" -v s="$secs" \
+        'BEGIN { exit !(s != "" && n >= 2 && n <= 3 + 10 * s) }'
+    check "live line ends on the last epoch: $(tail -1 "$T/draws")" \
+        grep -q '^epoch 5000/5000 ' "$T/draws"
+    expect_status 0 "$MLPTRAIN" -i "$P" -e 5000 -o "$T/notty.bin"
+    check "a terminal does not change the model" \
+        same "$T/tty.bin" "$T/notty.bin"
+fi
+
 # Validation with patience stops early (manual page example).
 expect_status 0 "$MLPTRAIN" -i "$D/iris.csv" -e 5000 --validation 0.2 \
     --patience 20 -o "$T/iris.bin"
