@@ -581,8 +581,8 @@ static void test_cv(void)
 /* Each fold is standardised by its own training rows: features moved
  * and stretched far from mean 0 and spread 1 give the score of the
  * plain ones (up to rounding), a target stretched 1000 times gives 1000
- * times the error, and without per-fold scaling the far-off features
- * do not train at all. */
+ * times the error (with or without the features' scaling), and without
+ * per-fold scaling the far-off features do not train at all. */
 static void test_cv_scaling(void)
 {
     static float xs[N * 2], ys[N];
@@ -617,6 +617,15 @@ static void test_cv_scaling(void)
           == MLP_STATUS_OK);
     CHECKF(fabs(m2 / 1000.0 - m1) < 1e-3 * m1, "rmse %g vs %g x 1000",
            m2, m1);
+
+    /* the target is scaled by each fold even where the features are not */
+    o.standardize_folds = 0;
+    CHECK(mlp_train_cv(&net, x, yr, N, 3, &o, &m1, &s1, NULL)
+          == MLP_STATUS_OK);
+    CHECK(mlp_train_cv(&net, x, ys, N, 3, &o, &m2, &s2, NULL)
+          == MLP_STATUS_OK);
+    CHECKF(fabs(m2 / 1000.0 - m1) < 1e-3 * m1,
+           "features as they are: rmse %g vs %g x 1000", m2, m1);
     mlp_net_free(&net);
 }
 

@@ -52,8 +52,9 @@ typedef struct mlp_train_options {
                              * validation loss, keeping the best; 0 never */
     uint64_t seed;          /* shuffling and the validation split */
     unsigned threads;       /* worker threads; results do not depend on it */
-    int standardize_folds;  /* mlp_train_cv: standardise each fold by its
-                             * training rows (see there); default 1 */
+    int standardize_folds;  /* mlp_train_cv: standardise each fold's
+                             * features by its training rows (see
+                             * there); default 1 */
     mlp_report_fn report;   /* called after every epoch, may be NULL */
     void *report_ctx;
     volatile int *stop;     /* when non-NULL and set, stop at the next
@@ -96,8 +97,8 @@ mlp_status mlp_train_holdout(const mlp_net *net, const float *y,
 
 /* K-fold cross-validation: for each of k stratified folds, train a copy
  * of proto's architecture, freshly randomised from o->seed, on the other
- * folds and score it on this one.  With o->standardize_folds each fold
- * standardises the features, and for regression the target, by the
+ * folds and score it on this one.  For regression each fold standardises
+ * the target, and with o->standardize_folds the features, by the
  * statistics of its training folds alone, so the held-out fold leaks
  * nothing into the fit (rows already standardised on all rows lose
  * nothing by it: a second standardisation undoes the first).  The score

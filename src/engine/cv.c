@@ -3,10 +3,11 @@
  * The rows are grouped by class, shuffled within each group, and dealt
  * to the folds in turn, so every fold holds about 1/k of every class.
  * Each fold's network starts from the same seed as a plain run would.
- * With standardize_folds, each fold scales its features (and a regression
- * target) by the statistics of its own training rows, as a plain run on
- * those rows would, so that nothing of the held-out fold enters the fit;
- * predictions of a target are mapped back before they are scored.
+ * A regression target is scaled by the statistics of the fold's own
+ * training rows, and with standardize_folds the features are too, as a
+ * plain run on those rows would be, so that nothing of the held-out fold
+ * enters the fit; predictions of a target are mapped back before they
+ * are scored.
  */
 #include <math.h>
 #include <stdio.h>
@@ -114,10 +115,10 @@ static mlp_status fold(const mlp_net *proto, folds *f, const float *x,
         mlp_scale_fit(f->x_fit, n_fit, d, f->mean, f->scale);
         mlp_scale_apply(f->x_fit, n_fit, d, f->mean, f->scale);
         mlp_scale_apply(f->x_test, n_test, d, f->mean, f->scale);
-        if (regress) {
-            mlp_scale_fit(f->y_fit, n_fit, 1, &y_mean, &y_scale);
-            mlp_scale_apply(f->y_fit, n_fit, 1, &y_mean, &y_scale);
-        }
+    }
+    if (regress) {
+        mlp_scale_fit(f->y_fit, n_fit, 1, &y_mean, &y_scale);
+        mlp_scale_apply(f->y_fit, n_fit, 1, &y_mean, &y_scale);
     }
     st = mlp_net_copy(&net, proto, err);
     if (st != MLP_STATUS_OK)
