@@ -66,11 +66,28 @@ int cli_version(void)
     return cli_close_stdout();
 }
 
-int cli_bad_option(int c, char **argv)
+int cli_getopt(int argc, char **argv, const char *shorts,
+               const struct option *longs, cli_option_fn *one, void *opts,
+               int (*help)(void))
 {
-    if (c == ':')
-        return cli_usage("option '%s' needs a value", argv[optind - 1]);
-    return cli_usage("unknown option '%s'", argv[optind - 1]);
+    int c;
+
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+        if (c == CLI_OPT_HELP)
+            return help();
+        if (c == CLI_OPT_VERSION)
+            return cli_version();
+        if (c == ':')
+            return cli_usage("option '%s' needs a value", argv[optind - 1]);
+        if (c == '?')
+            return cli_usage("unknown option '%s'", argv[optind - 1]);
+        if (one(opts, c, optarg) != 0)
+            return CLI_EXIT_USAGE;
+    }
+    if (optind < argc)
+        return cli_usage("unexpected argument '%s'", argv[optind]);
+    return -1;
 }
 
 void cli_say(int level, const char *fmt, ...)

@@ -3,6 +3,7 @@
 #ifndef MLP_CLI_COMMON_H
 #define MLP_CLI_COMMON_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,9 +45,24 @@ int cli_usage(const char *fmt, ...)
  * the exit status. */
 int cli_version(void);
 
-/* Report what getopt_long returned for a bad option: '?' for one it does
- * not know, ':' for one missing its value.  Returns 64. */
-int cli_bad_option(int c, char **argv);
+/* The values getopt_long gives --help and --version in every tool; a
+ * tool numbers its other long-only options from CLI_OPT_FIRST. */
+enum { CLI_OPT_HELP = 256, CLI_OPT_VERSION, CLI_OPT_FIRST };
+
+/* What a tool does with one option: its getopt value and its argument
+ * (NULL when it takes none).  Returns 0, or -1 after printing a usage
+ * message. */
+typedef int cli_option_fn(void *opts, int c, const char *arg);
+
+/* Parse argv with getopt_long: shorts must begin with ':' so that a
+ * missing value is told apart from an unknown option.  Each option goes
+ * to one(), --help to help() and --version prints the version; a bad
+ * option, a value one() refuses or a word left over ends the parse with
+ * a usage message.  Returns -1 to go on, else the exit status (0 after
+ * --help or --version). */
+int cli_getopt(int argc, char **argv, const char *shorts,
+               const struct option *longs, cli_option_fn *one, void *opts,
+               int (*help)(void));
 
 /* Print at verbosity level or above, to standard error. */
 void cli_say(int level, const char *fmt, ...)

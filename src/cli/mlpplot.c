@@ -63,8 +63,8 @@ static const char usage_text[] =
 "71 out of memory, 73 cannot create output, 74 I/O error.\n";
 
 enum {
-    OPT_HEADER = 256, OPT_NO_HEADER, OPT_CURVE, OPT_AXES, OPT_UNITS,
-    OPT_SIZE, OPT_HELP, OPT_VERSION
+    OPT_HEADER = CLI_OPT_FIRST, OPT_NO_HEADER, OPT_CURVE, OPT_AXES,
+    OPT_UNITS, OPT_SIZE
 };
 
 static const struct option long_options[] = {
@@ -80,8 +80,8 @@ static const struct option long_options[] = {
     { "units", no_argument, NULL, OPT_UNITS },
     { "size", required_argument, NULL, OPT_SIZE },
     { "quiet", no_argument, NULL, 'q' },
-    { "help", no_argument, NULL, OPT_HELP },
-    { "version", no_argument, NULL, OPT_VERSION },
+    { "help", no_argument, NULL, CLI_OPT_HELP },
+    { "version", no_argument, NULL, CLI_OPT_VERSION },
     { NULL, 0, NULL, 0 }
 };
 
@@ -105,8 +105,10 @@ static int parse_size(const char *s, size_t *w, size_t *h)
 }
 
 /* Apply one option other than help and version.  Returns 0 or -1. */
-static int parse_one(opts *o, int c, const char *arg)
+static int parse_one(void *opts_, int c, const char *arg)
 {
+    opts *o = opts_;
+
     switch (c) {
     case 'm': o->model = arg; return 0;
     case 'i': o->input = arg; return 0;
@@ -147,31 +149,24 @@ static int check_args(const opts *o)
     return -1;
 }
 
+/* Print the help text for --help. */
+static int help(void)
+{
+    fputs(usage_text, stdout);
+    return cli_close_stdout();
+}
+
 /* Parse argv into *o.  Returns -1 to go on, else the exit status. */
 static int parse_args(opts *o, int argc, char **argv)
 {
-    int c;
+    int status;
 
     memset(o, 0, sizeof *o);
     o->width = 640;
     o->height = 480;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":m:i:o:d:l:q", long_options,
-                            NULL)) != -1) {
-        if (c == OPT_HELP) {
-            fputs(usage_text, stdout);
-            return cli_close_stdout();
-        }
-        if (c == OPT_VERSION)
-            return cli_version();
-        if (c == '?' || c == ':')
-            return cli_bad_option(c, argv);
-        if (parse_one(o, c, optarg) != 0)
-            return CLI_EXIT_USAGE;
-    }
-    if (optind < argc)
-        return cli_usage("unexpected argument '%s'", argv[optind]);
-    return check_args(o);
+    status = cli_getopt(argc, argv, ":m:i:o:d:l:q", long_options,
+                        parse_one, o, help);
+    return status != -1 ? status : check_args(o);
 }
 
 /* The features on the axes from --axes "A,B" (names or 1-based indices

@@ -73,7 +73,7 @@ static const char usage_text[] =
 "Exit status: 0 success, 64 usage, 65 bad data or model, 66 cannot open,\n"
 "71 out of memory, 73 cannot create output, 74 I/O error.\n";
 
-enum { OPT_HEADER = 256, OPT_NO_HEADER, OPT_HELP, OPT_VERSION };
+enum { OPT_HEADER = CLI_OPT_FIRST, OPT_NO_HEADER };
 
 static const struct option long_options[] = {
     { "model", required_argument, NULL, 'm' },
@@ -86,45 +86,49 @@ static const struct option long_options[] = {
     { "probabilities", no_argument, NULL, 'p' },
     { "keep", no_argument, NULL, 'k' },
     { "quiet", no_argument, NULL, 'q' },
-    { "help", no_argument, NULL, OPT_HELP },
-    { "version", no_argument, NULL, OPT_VERSION },
+    { "help", no_argument, NULL, CLI_OPT_HELP },
+    { "version", no_argument, NULL, CLI_OPT_VERSION },
     { NULL, 0, NULL, 0 }
 };
+
+/* Print the help text for --help. */
+static int help(void)
+{
+    fputs(usage_text, stdout);
+    return cli_close_stdout();
+}
+
+/* Apply one option other than help and version.  Returns 0 or -1. */
+static int parse_one(void *opts_, int c, const char *arg)
+{
+    opts *o = opts_;
+
+    switch (c) {
+    case 'm': o->model = arg; return 0;
+    case 'i': o->input = arg; return 0;
+    case 'o': o->output = arg; return 0;
+    case 'l': o->label = arg; return 0;
+    case 'p': o->probs = 1; return 0;
+    case 'k': o->keep = 1; return 0;
+    case 'q': cli_verbosity = 0; return 0;
+    case OPT_HEADER: o->header = MLP_HEADER_YES; return 0;
+    case OPT_NO_HEADER: o->header = MLP_HEADER_NO; return 0;
+    case 'd': return cli_parse_delimiter(arg, &o->csv.delimiter);
+    }
+    cli_usage("unknown option");
+    return -1;
+}
 
 /* Parse argv into *o.  Returns -1 to go on, else the exit status. */
 static int parse_args(opts *o, int argc, char **argv)
 {
-    int c;
+    int status;
 
     memset(o, 0, sizeof *o);
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":m:i:o:d:l:pkq", long_options,
-                            NULL)) != -1) {
-        switch (c) {
-        case 'm': o->model = optarg; break;
-        case 'i': o->input = optarg; break;
-        case 'o': o->output = optarg; break;
-        case 'l': o->label = optarg; break;
-        case 'p': o->probs = 1; break;
-        case 'k': o->keep = 1; break;
-        case 'q': cli_verbosity = 0; break;
-        case OPT_HEADER: o->header = MLP_HEADER_YES; break;
-        case OPT_NO_HEADER: o->header = MLP_HEADER_NO; break;
-        case 'd':
-            if (cli_parse_delimiter(optarg, &o->csv.delimiter) != 0)
-                return CLI_EXIT_USAGE;
-            break;
-        case OPT_HELP:
-            fputs(usage_text, stdout);
-            return cli_close_stdout();
-        case OPT_VERSION:
-            return cli_version();
-        default:
-            return cli_bad_option(c, argv);
-        }
-    }
-    if (optind < argc)
-        return cli_usage("unexpected argument '%s'", argv[optind]);
+    status = cli_getopt(argc, argv, ":m:i:o:d:l:pkq", long_options,
+                        parse_one, o, help);
+    if (status != -1)
+        return status;
     if (o->model == NULL)
         return cli_usage("no model given (-m MODEL)");
     return -1;

@@ -88,9 +88,9 @@ static const char usage_fmt[] =
 "diverged, 130/143 interrupted.\n";
 
 enum {
-    OPT_HEADER = 256, OPT_NO_HEADER, OPT_IGNORE, OPT_TASK, OPT_NO_STD,
-    OPT_INIT, OPT_MOMENTUM, OPT_L2, OPT_VALIDATION, OPT_PATIENCE, OPT_CV,
-    OPT_CHECKPOINT, OPT_LOG, OPT_HELP, OPT_VERSION
+    OPT_HEADER = CLI_OPT_FIRST, OPT_NO_HEADER, OPT_IGNORE, OPT_TASK,
+    OPT_NO_STD, OPT_INIT, OPT_MOMENTUM, OPT_L2, OPT_VALIDATION, OPT_PATIENCE,
+    OPT_CV, OPT_CHECKPOINT, OPT_LOG
 };
 
 static const struct option long_options[] = {
@@ -121,8 +121,8 @@ static const struct option long_options[] = {
     { "log", required_argument, NULL, OPT_LOG },
     { "quiet", no_argument, NULL, 'q' },
     { "verbose", no_argument, NULL, 'v' },
-    { "help", no_argument, NULL, OPT_HELP },
-    { "version", no_argument, NULL, OPT_VERSION },
+    { "help", no_argument, NULL, CLI_OPT_HELP },
+    { "version", no_argument, NULL, CLI_OPT_VERSION },
     { NULL, 0, NULL, 0 }
 };
 
@@ -168,8 +168,9 @@ static int parse_word(const char *opt, const char *s,
 
 
 /* Apply one option other than help and version. Returns 0 or -1. */
-static int parse_one(opts *o, int c, const char *arg)
+static int parse_one(void *opts_, int c, const char *arg)
 {
+    opts *o = opts_;
     mlp_train_options *t = &o->train;
     double v;
     size_t n;
@@ -255,7 +256,7 @@ static int parse_one(opts *o, int c, const char *arg)
 /* Parse argv into *o.  Returns -1 to go on, else the exit status. */
 static int parse_args(opts *o, int argc, char **argv)
 {
-    int c;
+    int status;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
     memset(o, 0, sizeof *o);
@@ -266,20 +267,10 @@ static int parse_args(opts *o, int argc, char **argv)
     o->act = MLP_ACT_TANH;
     o->standardize = 1;
 
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":i:o:d:l:h:a:e:b:r:O:s:j:qv",
-                            long_options, NULL)) != -1) {
-        if (c == OPT_HELP)
-            return help();
-        if (c == OPT_VERSION)
-            return cli_version();
-        if (c == '?' || c == ':')
-            return cli_bad_option(c, argv);
-        if (parse_one(o, c, optarg) != 0)
-            return CLI_EXIT_USAGE;
-    }
-    if (optind < argc)
-        return cli_usage("unexpected argument '%s'", argv[optind]);
+    status = cli_getopt(argc, argv, ":i:o:d:l:h:a:e:b:r:O:s:j:qv",
+                        long_options, parse_one, o, help);
+    if (status != -1)
+        return status;
     if (o->output == NULL && o->cv == 0)
         return cli_usage("no model file given (-o MODEL)");
     if (o->train.patience > 0 && o->train.validation <= 0)
