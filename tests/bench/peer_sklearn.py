@@ -31,20 +31,7 @@ except ImportError as e:
     print("skip=scikit-learn not importable: %s" % e)
     sys.exit(0)
 
-
-def read_csv(path):
-    """Read a CSV file with a header row into float32 rows."""
-    return np.loadtxt(path, delimiter=",", skiprows=1, dtype=np.float32,
-                      ndmin=2)
-
-
-def standardize(x, mean=None, scale=None):
-    """Scale columns to mean 0 and spread 1; returns x, mean, scale."""
-    if mean is None:
-        mean = x.mean(axis=0)
-        scale = x.std(axis=0)
-        scale[scale == 0] = 1
-    return (x - mean) / scale, mean, scale
+from peer_common import read_csv, standardize, timed_predict
 
 
 def make_model(hidden, act, batch, epochs, rate, seed):
@@ -83,21 +70,7 @@ def predict(train_path, rows_path, hidden, seed):
     clf = make_model(hidden, "relu", 128, 1, 0.001, int(seed))
     clf.fit(x, data[:, -1].astype(np.int64))
 
-    t0 = time.perf_counter()
-    rows, _, _ = standardize(read_csv(rows_path), mean, scale)
-    t1 = time.perf_counter()
-    labels = clf.predict(rows)
-    t2 = time.perf_counter()
-    with open("/dev/null", "w") as out:
-        out.write("\n".join(str(int(v)) for v in labels))
-        out.write("\n")
-    t3 = time.perf_counter()
-
-    print("load_s=%.4f" % (t1 - t0))
-    print("predict_s=%.4f" % (t2 - t1))
-    print("write_s=%.4f" % (t3 - t2))
-    print("total_s=%.4f" % (t3 - t0))
-    print("rows=%d" % len(labels))
+    timed_predict(rows_path, mean, scale, clf.predict)
 
 
 def load(path):
