@@ -341,6 +341,7 @@ typedef struct progress {
     const char *log_path;
     int log_failed;
     int classify;
+    double y_scale;         /* regression: the target's spread */
     int live;               /* a live line on a terminal */
     int live_shown;
     int pending;            /* last holds a report not yet drawn */
@@ -366,6 +367,13 @@ static void fmt_time(char *buf, size_t n, double s)
                  (int)fmod(s / 60, 60));
 }
 
+/* The root mean squared error, in the target's units, that a mean
+ * squared-error loss (halved, on the standardised target) stands for. */
+static double rmse_of(double loss, double y_scale)
+{
+    return sqrt(2.0 * loss) * y_scale;
+}
+
 /* One report line's figures, without a line end. */
 static void report_line(const progress *p, const mlp_report *r, char *buf,
                         size_t n)
@@ -378,15 +386,21 @@ static void report_line(const progress *p, const mlp_report *r, char *buf,
              r->seconds / (double)r->epoch * (double)(r->n_epochs - r->epoch));
     k = snprintf(buf, n, "epoch %zu/%zu  loss %.4f", r->epoch, r->n_epochs,
                  r->loss);
-    if (p->classify && k > 0 && (size_t)k < n)
-        k += snprintf(buf + k, n - (size_t)k, "  acc %.2f%%",
-                      100 * r->accuracy);
+    if (k > 0 && (size_t)k < n)
+        k += p->classify
+             ? snprintf(buf + k, n - (size_t)k, "  acc %.2f%%",
+                        100 * r->accuracy)
+             : snprintf(buf + k, n - (size_t)k, "  rmse %.4g",
+                        rmse_of(r->loss, p->y_scale));
     if (r->has_validation && k > 0 && (size_t)k < n)
         k += snprintf(buf + k, n - (size_t)k, "  val loss %.4f",
                       r->val_loss);
-    if (r->has_validation && p->classify && k > 0 && (size_t)k < n)
-        k += snprintf(buf + k, n - (size_t)k, " acc %.2f%%",
-                      100 * r->val_accuracy);
+    if (r->has_validation && k > 0 && (size_t)k < n)
+        k += p->classify
+             ? snprintf(buf + k, n - (size_t)k, " acc %.2f%%",
+                        100 * r->val_accuracy)
+             : snprintf(buf + k, n - (size_t)k, " rmse %.4g",
+                        rmse_of(r->val_loss, p->y_scale));
     if (k > 0 && (size_t)k < n)
         snprintf(buf + k, n - (size_t)k, "  %s, %s left", spent, left);
 }
@@ -652,10 +666,15 @@ static void summary(const mlp_model *m, const mlp_train_result *res,
             res->seconds, res->loss);
     if (m->task == MLP_TASK_CLASSIFY)
         fprintf(stderr, ", accuracy %.2f%%", 100 * res->accuracy);
+    else
+        fprintf(stderr, ", rmse %.4g", rmse_of(res->loss, m->y_scale));
     if (res->has_validation) {
         fprintf(stderr, "; validation loss %.4f", res->val_loss);
         if (m->task == MLP_TASK_CLASSIFY)
             fprintf(stderr, ", accuracy %.2f%%", 100 * res->val_accuracy);
+        else
+            fprintf(stderr, ", rmse %.4g",
+                    rmse_of(res->val_loss, m->y_scale));
     }
     if (res->best_epoch != res->epochs_run)
         fprintf(stderr, " (kept epoch %zu)", res->best_epoch);
@@ -736,6 +755,7 @@ static int train_and_save(mlp_model *m, const mlp_table *t, opts *o)
     int rc, rc2;
 
     p.classify = m->task == MLP_TASK_CLASSIFY;
+    p.y_scale = m->y_scale;
     p.live = cli_stderr_is_tty();
     p.every = o->train.epochs >= 10 ? o->train.epochs / 10 : 1;
     if ((rc = open_log(&p, o->log)) != 0)

@@ -160,10 +160,17 @@ check "cv accuracy >= 0.9" num_ge "$(cut -d' ' -f2 "$T/out")" 0.9
 # Regression (manual page example) and its fitted values.
 expect_status 0 "$MLPTRAIN" -i "$D/sine.csv" -h 16,16 -e 500 -o "$T/sine.bin"
 expect_err "linear output"
+train_rmse=$(sed -n 's/^trained .*, rmse \([0-9.eE+-]*\)$/\1/p' "$T/err")
 expect_status 0 sh -c '"$1" -m "$2" -i "$3" > "$4"' sh \
     "$MLPPREDICT" "$T/sine.bin" "$D/sine.csv" "$T/fitted.txt"
 rmse=$(sed -n 's/^rows 300: rmse \([0-9.eE+-]*\),.*/\1/p' "$T/err")
 check "sine rmse < 0.2: $rmse" num_lt "$rmse" 0.2
+# the summary's rmse is in the target's units: mlppredict's, to the four
+# digits it prints
+check "training rmse $train_rmse is mlppredict's $rmse" awk \
+    -v a="$train_rmse" -v b="$rmse" 'BEGIN {
+        d = a - b; if (d < 0) d = -d
+        exit !(a ~ /^[0-9.]+(e-?[0-9]+)?$/ && d <= 0.0005 * b) }'
 check "300 fitted values" test "$(grep -cE '^-?[0-9.]+(e-?[0-9]+)?$' \
     "$T/fitted.txt")" -eq 300
 
