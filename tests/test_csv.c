@@ -687,6 +687,15 @@ static void test_bulk_errors(void)
         { "1,2\r,0\n", "case.csv:30002:2: expected a number" },
         { "1,1e99,0\n", "beyond float's range" },
     };
+    static const struct {
+        const char *row;
+        const char *message;
+    } last_cases[] = {
+        { "0,1,oops\n", "case.csv:30002:3: expected a number, got \"oops\"" },
+        { "0,1,\n", "case.csv:30002:3: expected a number, got \"\"" },
+        { "0,1,2.5.1\r\n", "case.csv:30002:3: expected a number" },
+    };
+    mlp_table_options label_first = { .label = "1" };
     size_t n = 30000, cap = n * 16 + 200, used, i, k;
     char *text = malloc(cap);
 
@@ -699,6 +708,17 @@ static void test_bulk_errors(void)
                                      "%zu.5,-%zu,%zu\n", i, i % 7, i % 2);
         snprintf(text + used, cap - used, "%s1,2,0\n", cases[k].row);
         expect_fail(text, NULL, MLP_STATUS_DATA, cases[k].message);
+    }
+
+    /* a feature in the last column: its bad value is no less an error */
+    for (k = 0; k < sizeof last_cases / sizeof *last_cases; k++) {
+        used = (size_t)snprintf(text, cap, "r,p,q\n");
+        for (i = 0; i < n; i++)
+            used += (size_t)snprintf(text + used, cap - used,
+                                     "%zu,%zu.5,-%zu\n", i % 2, i, i % 7);
+        snprintf(text + used, cap - used, "%s0,1,2\n", last_cases[k].row);
+        expect_fail(text, &label_first, MLP_STATUS_DATA,
+                    last_cases[k].message);
     }
     free(text);
 }

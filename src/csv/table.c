@@ -627,7 +627,7 @@ static inline int bulk_feature(const char *s, const char *e, float *x)
 static inline int bulk_record(loader *ld, mark_walk *w, const char **pp,
                               uint64_t line, char delim)
 {
-    const char *s = *pp, *e, *ls = NULL, *le = NULL;
+    const char *s = *pp, *e, *next, *ls = NULL, *le = NULL;
     float *row = ld->x + ld->n_rows * ld->n_feat;
     size_t c, last = ld->n_cols - 1;
 
@@ -646,11 +646,12 @@ static inline int bulk_record(loader *ld, mark_walk *w, const char **pp,
         s = e + 1;
     }
 
-    /* the last, ended by the line end, less a '\r' before it */
+    /* the last, ended by the line end, less a '\r' before it; the
+     * record is passed only once every field is in */
     e = next_mark(w);
     if (*e != '\n')
         return 0;
-    *pp = e + 1;
+    next = e + 1;
     if (e > s && e[-1] == '\r')
         e--;
     if (ld->roles[last] == ROLE_FEATURE) {
@@ -662,6 +663,7 @@ static inline int bulk_record(loader *ld, mark_walk *w, const char **pp,
     }
     if (bulk_label(ld, ls, le, line) != MLP_STATUS_OK)
         return -1;
+    *pp = next;
     return 1;
 }
 
