@@ -225,6 +225,7 @@ static void test_holdout(void)
         bad += rows[i] >= N || seen[rows[i]]++ != 0;
         if (i >= n_fit && rows[i] < N)
             per_class[(size_t)y3[rows[i]]]++;
+        bad += i > n_fit && rows[i] <= rows[i - 1];   /* ascending */
     }
     CHECK(bad == 0);
     CHECK(per_class[0] == 25 && per_class[1] == 25 && per_class[2] == 25);
@@ -246,11 +247,27 @@ static void test_holdout(void)
            "%g vs %g", res.accuracy, right_fit / (double)n_fit);
     mlp_infer_free(ws);
 
-    /* no share: every row, in order; a bad share or label: refused */
+    /* no share: every row, in order, and scored in place */
     o.validation = 0.0f;
     CHECK(mlp_train_holdout(&net, y3, N, &o, rows, &n_fit, &err)
           == MLP_STATUS_OK && n_fit == N && rows[0] == 0
           && rows[N - 1] == N - 1);
+    CHECK(mlp_train(&net, x, y3, N, &o, &res, &err) == MLP_STATUS_OK);
+    ws = mlp_infer_new(&net, N);
+    mlp_net_forward(&net, ws, x, N, out);
+    right_fit = 0;
+    for (size_t i = 0; i < N; i++) {
+        const float *p = out + i * 3;
+        size_t best = p[1] > p[0] ? 1 : 0;
+
+        best = p[2] > p[best] ? 2 : best;
+        right_fit += best == (size_t)y3[i];
+    }
+    CHECKF(fabs(res.accuracy - right_fit / (double)N) < 1e-12, "%g vs %g",
+           res.accuracy, right_fit / (double)N);
+    mlp_infer_free(ws);
+
+    /* a bad share or label: refused */
     o.validation = 1.0f;
     CHECK(mlp_train_holdout(&net, y3, N, &o, rows, &n_fit, &err)
           == MLP_STATUS_USAGE);

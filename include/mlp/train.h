@@ -86,9 +86,10 @@ mlp_status mlp_train(mlp_net *net, const float *x, const float *y,
 
 /* The split mlp_train(net, ..., y, n_rows, o, ...) will make: rows
  * (n_rows of them) gets the training rows' numbers first, *n_train of
- * them, then the o->validation share held out, stratified by class.  With
- * no validation share every row trains, in order.  It lets a caller fit
- * the standardisation on the training rows alone before training.
+ * them, then the o->validation share held out, stratified by class, in
+ * ascending order.  With no validation share every row trains, in
+ * order.  It lets a caller fit the standardisation on the training rows
+ * alone before training.
  * Returns MLP_STATUS_OK, USAGE (a share that leaves no row on one side),
  * DATA (a label that is not a class of net) or NOMEM. */
 mlp_status mlp_train_holdout(const mlp_net *net, const float *y,

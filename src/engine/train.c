@@ -154,8 +154,9 @@ static mlp_status check_options(const mlp_train_options *o, size_t n_rows,
 /* Hold out a share v of the n rows of y, stratified by class: each of
  * the n_classes classes (one group for 0, regression) gives its share,
  * rounded, from the shuffled order rng deals.  idx gets the training
- * rows first, *n_train of them, then the held-out ones; order (n) and
- * count (n_classes + 1) are scratch.  Returns a status. */
+ * rows first, *n_train of them, then the held-out ones in ascending
+ * order; order (n) and count (n_classes + 1) are scratch.  Returns a
+ * status. */
 static mlp_status hold_out(const float *y, size_t n, size_t n_classes,
                            double v, mlp_rng *rng, size_t *order,
                            size_t *count, size_t *idx, size_t *n_train,
@@ -191,6 +192,16 @@ static mlp_status hold_out(const float *y, size_t n, size_t n_classes,
             idx[j < hold ? vi++ : ti++] = order[start + j];
         start += count[c];
     }
+
+    /* the held-out rows in the order of the data, so that scoring them
+     * reads memory forwards: order, no longer needed, marks them */
+    for (size_t i = 0; i < n; i++)
+        order[i] = 0;
+    for (size_t k = *n_train; k < n; k++)
+        order[idx[k]] = 1;
+    for (size_t i = 0, k = *n_train; i < n; i++)
+        if (order[i])
+            idx[k++] = i;
     return MLP_STATUS_OK;
 }
 
@@ -319,6 +330,15 @@ static void gather(run *r, const size_t *rows, size_t n)
                                           + (n % GATHER_ROWS != 0));
 }
 
+/* Whether rows[0..n) are consecutive rows of the data, in order. */
+static int in_order(const size_t *rows, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (rows[i] != rows[0] + i)
+            return 0;
+    return 1;
+}
+
 /* The summed loss of n rows (at most a pass), with scale times the sum
  * of their gradients put in grad when backward is 1, added to it when
  * 2; the rows right go to *right. */
@@ -327,6 +347,13 @@ static double pass(run *r, const size_t *rows, size_t n, int backward,
 {
     mlp_grad_ws *ws = &r->ws;
 
+    /* rows in order, as the final score takes them, are read in place */
+    if (backward == 0 && in_order(rows, n)) {
+        size_t first = n > 0 ? rows[0] : 0;
+
+        return mlp_grad_loss(r->net, ws, r->x + first * r->net->width[0],
+                             r->y + first, n, right);
+    }
     gather(r, rows, n);
     if (backward == 1)
         return mlp_grad_compute(r->net, ws, ws->x, ws->t, n, scale, r->grad,
@@ -546,8 +573,12 @@ mlp_status mlp_train(mlp_net *net, const float *x, const float *y,
     if (r.batch > r.n_train)
         r.batch = r.n_train;
 
-    /* train, then score the weights kept */
+    /* train, then score the weights kept; without held-out rows the
+     * training rows are all the rows, taken in order and in place */
     st = train_epochs(&r, res, err);
+    if (r.n_val == 0)
+        for (size_t i = 0; i < r.n_train; i++)
+            r.idx[i] = i;
     evaluate(&r, r.idx, r.n_train, &res->loss, &res->accuracy);
     if (r.n_val > 0) {
         res->has_validation = 1;
