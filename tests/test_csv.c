@@ -618,7 +618,7 @@ static void test_bulk_table(void)
     size_t n_rows = 60000, cap = n_rows * 120 + 100, used = 0, i, bad = 0;
     char *text = malloc(cap), num[3][64], msg[1200];
     float *want = malloc(n_rows * 3 * sizeof *want), *wy;
-    mlp_table_options o = { { 0 }, MLP_HEADER_DETECT, "3", "4", 0 };
+    mlp_table_options o = { { 0 }, MLP_HEADER_DETECT, "3", "4", 0, 0 };
     mlp_table t;
     const char *q;
     unsigned k, c;
@@ -720,6 +720,84 @@ static void test_bulk_errors(void)
         expect_fail(text, &label_first, MLP_STATUS_DATA,
                     last_cases[k].message);
     }
+    free(text);
+}
+
+/* Load path with opt on one thread and on two: the same status and
+ * message, or the same table to the bit.  Returns 1 when they agree. */
+static int same_on_two_threads(const char *path, mlp_table_options opt,
+                               const char *what)
+{
+    mlp_table t[2];
+    char msg[2][1200];
+    mlp_status st[2];
+    int same;
+
+    for (int k = 0; k < 2; k++) {
+        opt.threads = k + 1;
+        st[k] = load(&t[k], path, &opt, msg[k], sizeof msg[k]);
+    }
+    same = st[0] == st[1] && strcmp(msg[0], msg[1]) == 0
+           && t[0].n_rows == t[1].n_rows
+           && t[0].n_features == t[1].n_features
+           && t[0].n_classes == t[1].n_classes && t[0].task == t[1].task;
+    if (same && st[0] == MLP_STATUS_OK) {
+        same = memcmp(t[0].x, t[1].x, t[0].n_rows * t[0].n_features
+                                      * sizeof *t[0].x) == 0
+               && memcmp(t[0].y, t[1].y, t[0].n_rows * sizeof *t[0].y) == 0;
+        for (size_t c = 0; same && c < t[0].n_classes; c++)
+            same = strcmp(t[0].classes[c], t[1].classes[c]) == 0;
+    }
+    CHECKF(same, "%s: one thread: %d rows, \"%.200s\"; two: %d rows, "
+           "\"%.200s\"", what, (int)t[0].n_rows, msg[0], (int)t[1].n_rows,
+           msg[1]);
+    mlp_table_free(&t[0]);
+    mlp_table_free(&t[1]);
+    return same;
+}
+
+/* With a second thread a large block is parsed in two shares at once.
+ * Whatever stands wherever in the file, before the split, across it or
+ * after it, the table or the error must be the one a single thread gives:
+ * bad numbers, short rows, quotes, blank lines, CRLF, text labels that
+ * turn numbers into class names, labels in the middle. */
+static void test_two_threads(void)
+{
+    static const char *const odd[] = {
+        "1.5,oops,0\n", "1.5,2\n", "1.5,2,0,9\n", "1.5,2,\n",
+        "\"1.5\",2,1\n", "1.5,\"2\nx\",1\n", "\n", "1.5,2,1\r\n",
+        "1.5,2,cat\n", "1.5,2,\"dog\"\n", "1.5,2,1e99\n", "1.5,2,3\n",
+        "1.5,nan,0\n", "1.5,2\r,0\n", "1,2,0.5\n",
+    };
+    static const size_t where[] = { 1, 5000, 19999, 20000, 20001, 39999 };
+    size_t n = 40000, cap = n * 24 + 64, used, i, k, w, bad = 0;
+    char *text = malloc(cap), what[64];
+    mlp_table_options plain = { 0 }, middle = { .label = "2" };
+    mlp_table_options regress = { .task = MLP_TASK_REGRESS };
+
+    if (text == NULL) {
+        CHECK(!"out of memory");
+        return;
+    }
+    for (k = 0; k < sizeof odd / sizeof *odd; k++)
+        for (w = 0; w < sizeof where / sizeof *where; w++) {
+            used = (size_t)snprintf(text, cap, "a,b,c\n");
+            for (i = 0; i < n; i++) {
+                if (i == where[w])
+                    used += (size_t)snprintf(text + used, cap - used, "%s",
+                                             odd[k]);
+                used += (size_t)snprintf(text + used, cap - used,
+                                         "%zu.25,-%zu,%zu\n", i, i % 9,
+                                         i % 3);
+            }
+            write_bytes("two.csv", text, used);
+            snprintf(what, sizeof what, "case %zu at row %zu", k, where[w]);
+            bad += !same_on_two_threads(temp_path("two.csv"), plain, what);
+            bad += !same_on_two_threads(temp_path("two.csv"), middle, what);
+            bad += !same_on_two_threads(temp_path("two.csv"), regress,
+                                        what);
+        }
+    CHECKF(bad == 0, "%zu loads differ between one thread and two", bad);
     free(text);
 }
 
@@ -1274,7 +1352,7 @@ static void clean_up(void)
         "points.csv", "bz.csv", "p.csv", "nh.csv", "lbl.csv", "forced.csv",
         "hdr.csv", "cols.csv", "nh2.csv", "num.csv", "mix.csv", "reg.csv",
         "late.csv", "frac.csv", "int.csv", "v.csv", "w.csv", "semi.csv",
-        "nul.csv", "bulk.csv", "bulk.csv.gz",
+        "nul.csv", "bulk.csv", "bulk.csv.gz", "two.csv",
     };
     size_t i;
 
@@ -1299,6 +1377,7 @@ int main(void)
     test_late_errors();
     test_bulk_table();
     test_bulk_errors();
+    test_two_threads();
     test_gzip();
     test_refused();
     test_streaming(0);

@@ -132,6 +132,9 @@ typedef struct mlp_table_options {
     const char *label;      /* 1-based index or header name; NULL: last */
     const char *ignore;     /* comma-separated indices or names; NULL */
     mlp_task task;
+    unsigned threads;       /* 2 or more: a second thread parses half
+                             * of a plain (not gzip) file's rows; 0 or
+                             * 1: the calling thread alone */
 } mlp_table_options;
 
 /* Load a whole labelled file.  With MLP_HEADER_DETECT the first record is

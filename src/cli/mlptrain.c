@@ -814,6 +814,7 @@ static int run(opts *o)
         return rc;
     if (o->log != NULL && (rc = check_output(o->log, o->input)) != 0)
         return rc;
+    o->table.threads = o->train.threads;
     if (mlp_table_load(&t, o->input, &o->table, &err) != MLP_STATUS_OK)
         return cli_report(&err);
 

@@ -816,6 +816,11 @@ const char *mlp_csv_text(const mlp_csv *r, size_t *len)
     return r->n_f > 0 ? r->text : "";
 }
 
+int csv_gzip(const mlp_csv *r)
+{
+    return csv_source_gzip(r->src);
+}
+
 int mlp_csv_pending(const mlp_csv *r)
 {
     return r->next_pos < r->end || csv_source_pending(r->src);

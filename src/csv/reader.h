@@ -36,6 +36,9 @@ int csv_bulk_peek(mlp_csv *r, size_t limit, const char **p, const char **e,
  * as read. */
 void csv_bulk_take(mlp_csv *r, size_t n, uint64_t n_lines);
 
+/* Whether the input is gzip, which a thread of its own inflates. */
+int csv_gzip(const mlp_csv *r);
+
 /* 1 when s[0..len) is well-formed UTF-8 (no overlong forms, surrogates
  * or code points past U+10FFFF), else 0. */
 int csv_utf8_valid(const char *s, size_t len);

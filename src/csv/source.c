@@ -539,6 +539,11 @@ long csv_source_read(csv_source *s, char *dst, size_t cap, mlp_error *err)
     return read_fd(s, dst, cap, err);
 }
 
+int csv_source_gzip(const csv_source *s)
+{
+    return s->gzip;
+}
+
 int csv_source_pending(const csv_source *s)
 {
     ring *g = s->ring;

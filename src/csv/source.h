@@ -26,6 +26,9 @@ long csv_source_read(csv_source *s, char *dst, size_t cap, mlp_error *err);
  * sniffed prefix, or compressed input not yet inflated). */
 int csv_source_pending(const csv_source *s);
 
+/* Whether the input is gzip, inflated by a thread of its own. */
+int csv_source_gzip(const csv_source *s);
+
 /* Close; returns MLP_STATUS_OK or MLP_STATUS_IO.  s may be NULL. */
 mlp_status csv_source_close(csv_source *s, mlp_error *err);
 

@@ -3,6 +3,7 @@
  * then the task and the classes. */
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,12 +30,39 @@
  * at most this many bytes, with one bitmap word per 64 bytes. */
 #define BULK_BYTES (2u << 20)
 
+/* With a second thread, a block of at least this many bytes is parsed in
+ * two shares at once; tests and fuzzing may set it lower. */
+#ifndef CSV_SPLIT_BYTES
+#define CSV_SPLIT_BYTES (256u << 10)
+#endif
+
 /* What the bulk path does with each column. */
 typedef enum role {
     ROLE_IGNORED,
     ROLE_FEATURE,
     ROLE_LABEL
 } role;
+
+struct loader;
+
+/* The second share of a block of plain records, parsed by a helper
+ * thread while the calling thread parses the first share.  Its rows go
+ * straight into the matrix after the first share's, whose count the
+ * helper finds by counting the first share's line ends; only the labels
+ * are left, as the spans of their text, for the calling thread to take
+ * in order. */
+typedef struct bulk_share {
+    const struct loader *ld;
+    char delim;
+    const char *first;          /* the first share, which ends at p */
+    const char *p, *e;          /* this share: whole lines */
+    uint64_t *bits;             /* the marks of [p, e) */
+    float *x;                   /* where the first share's rows begin */
+    const char **label;         /* a row's label text: [label[2i], [2i+1]) */
+    size_t cap_label;           /* rows label has room for */
+    size_t n_rows;              /* rows parsed */
+    size_t used;                /* bytes of the rows parsed */
+} bulk_share;
 
 typedef struct loader {
     mlp_csv *csv;
@@ -61,6 +89,10 @@ typedef struct loader {
     /* the bulk path: column roles, and the marks of the current block */
     unsigned char *roles;
     uint64_t *bits;
+
+    /* with a second thread, the second share of each large block */
+    int split;
+    bulk_share share;
 } loader;
 
 /* A walk over a block's marks: bits[k] covers base[64 k .. 64 k + 63]. */
@@ -619,16 +651,17 @@ static inline int bulk_feature(const char *s, const char *e, float *x)
     return csv_parse_float_padded(s, (size_t)(e - s), x) == CSV_NUMBER_OK;
 }
 
-/* The record at *pp as a row, its fields found by the marks and parsed
- * in place.  Anything but n_cols unquoted fields of good numbers, a line
- * end after the last, is left to the reader, which takes it the slow way
- * and reports it exactly.  Returns 1 (added, *pp past it), 0 (left), or
- * -1 (a bad label: ld->e set). */
-static inline int bulk_record(loader *ld, mark_walk *w, const char **pp,
-                              uint64_t line, char delim)
+/* The record at *pp, its fields found by the marks: its features parsed
+ * in place into row, its label's text to [*ls, *le).  Anything but n_cols
+ * unquoted fields of good numbers, a line end after the last, is left to
+ * the reader, which takes it the slow way and reports it exactly.
+ * Returns 1 (*pp past the record) or 0 (left, *pp unchanged).  Reads ld
+ * and the text only, so that two threads may run it at once. */
+static inline int bulk_fields(const loader *ld, mark_walk *w, const char **pp,
+                              char delim, float *row, const char **ls,
+                              const char **le)
 {
-    const char *s = *pp, *e, *next, *ls = NULL, *le = NULL;
-    float *row = ld->x + ld->n_rows * ld->n_feat;
+    const char *s = *pp, *e, *next;
     size_t c, last = ld->n_cols - 1;
 
     /* the fields before the last, each ended by the delimiter */
@@ -640,8 +673,8 @@ static inline int bulk_record(loader *ld, mark_walk *w, const char **pp,
             if (!bulk_feature(s, e, row++))
                 return 0;
         } else if (ld->roles[c] == ROLE_LABEL) {
-            ls = s;
-            le = e;
+            *ls = s;
+            *le = e;
         }
         s = e + 1;
     }
@@ -658,46 +691,161 @@ static inline int bulk_record(loader *ld, mark_walk *w, const char **pp,
         if (!bulk_feature(s, e, row))
             return 0;
     } else if (ld->roles[last] == ROLE_LABEL) {
-        ls = s;
-        le = e;
+        *ls = s;
+        *le = e;
     }
-    if (bulk_label(ld, ls, le, line) != MLP_STATUS_OK)
-        return -1;
     *pp = next;
     return 1;
 }
 
+/* Start a walk over the marks of [p, e), computed into bits. */
+static void walk_start(mark_walk *w, const char *p, const char *e,
+                       char delim, uint64_t *bits)
+{
+    csv_marks(p, (size_t)(e - p), delim, bits);
+    w->base = p;
+    w->bits = bits;
+    w->k = 0;
+    w->m = bits[0];
+}
+
 /* Rows from the plain records at the start of [p, e), which ends with a
- * line end.  *n_rows gets how many were added, *used the bytes they
- * took.  Returns the status. */
+ * line end, straight into the matrix.  *n_rows gets how many were added,
+ * *used the bytes they took.  Returns the status. */
 static mlp_status bulk_rows(loader *ld, const char *p, const char *e,
                             uint64_t line, size_t *n_rows, size_t *used)
 {
-    const char *rec = p;
+    const char *rec = p, *ls = NULL, *le = NULL;
     char delim = mlp_csv_delimiter(ld->csv);
     mark_walk w;
-    int got = 1;
-
-    /* every delimiter, line end, quote and NUL of the block */
-    csv_marks(p, (size_t)(e - p), delim, ld->bits);
-    w.base = p;
-    w.bits = ld->bits;
-    w.k = 0;
-    w.m = ld->bits[0];
 
     /* records until the block ends or one needs the reader */
+    walk_start(&w, p, e, delim, ld->bits);
     *n_rows = 0;
-    while (rec < e && got > 0) {
+    while (rec < e) {
         if (ld->n_rows == ld->cap_rows && grow_rows(ld) != MLP_STATUS_OK)
             return ld->e.status;
-        got = bulk_record(ld, &w, &rec, line + *n_rows, delim);
-        if (got < 0)
+        if (!bulk_fields(ld, &w, &rec, delim,
+                         ld->x + ld->n_rows * ld->n_feat, &ls, &le))
+            break;
+        if (bulk_label(ld, ls, le, line + *n_rows) != MLP_STATUS_OK)
             return ld->e.status;
-        ld->n_rows += (size_t)got;
-        *n_rows += (size_t)got;
+        ld->n_rows++;
+        ++*n_rows;
     }
     *used = (size_t)(rec - p);
     return MLP_STATUS_OK;
+}
+
+/* The helper thread's work: the share's records as rows after those of
+ * the first share, until its end or a record that needs the reader (who
+ * then takes it).  sh->used says how far it got. */
+static void *share_rows(void *arg)
+{
+    bulk_share *sh = arg;
+    const loader *ld = sh->ld;
+    const char *rec = sh->p, *nl;
+    size_t first_rows = 0;
+    float *row;
+    mark_walk w;
+
+    /* the first share's rows, one a line when it is taken whole */
+    for (nl = sh->first; (nl = memchr(nl, '\n', (size_t)(sh->p - nl)))
+                         != NULL; nl++)
+        first_rows++;
+    row = sh->x + first_rows * ld->n_feat;
+
+    walk_start(&w, sh->p, sh->e, sh->delim, sh->bits);
+    sh->n_rows = 0;
+    while (rec < sh->e
+           && bulk_fields(ld, &w, &rec, sh->delim, row,
+                          &sh->label[2 * sh->n_rows],
+                          &sh->label[2 * sh->n_rows + 1])) {
+        row += ld->n_feat;
+        sh->n_rows++;
+    }
+    sh->used = (size_t)(rec - sh->p);
+    return NULL;
+}
+
+/* The labels of the helper's rows, taken in order as the calling thread
+ * would have; *n_rows counts the rows added.  Returns the status. */
+static mlp_status take_share(loader *ld, uint64_t line, size_t *n_rows)
+{
+    const bulk_share *sh = &ld->share;
+
+    for (size_t i = 0; i < sh->n_rows; i++) {
+        if (bulk_label(ld, sh->label[2 * i], sh->label[2 * i + 1],
+                       line + *n_rows) != MLP_STATUS_OK)
+            return ld->e.status;
+        ld->n_rows++;
+        ++*n_rows;
+    }
+    return MLP_STATUS_OK;
+}
+
+/* Room in the matrix for n more rows, and in the share for their labels.
+ * Returns the status. */
+static mlp_status reserve_rows(loader *ld, size_t n)
+{
+    bulk_share *sh = &ld->share;
+
+    while (ld->cap_rows - ld->n_rows < n)
+        if (grow_rows(ld) != MLP_STATUS_OK)
+            return ld->e.status;
+    if (sh->cap_label < n) {
+        const char **label = realloc(sh->label, 2 * n * sizeof *label);
+
+        if (label == NULL)
+            return fail(ld, MLP_STATUS_NOMEM, 0, 0, "out of memory");
+        sh->label = label;
+        sh->cap_label = n;
+    }
+    return MLP_STATUS_OK;
+}
+
+/* Rows from a block as bulk_rows() takes them, in two shares at once
+ * when the block is large and a second thread may help: the first share
+ * here, the second on the helper, each up to a line end.  The result is
+ * the same, row for row and error for error, as one thread's. */
+static mlp_status bulk_block(loader *ld, const char *p, const char *e,
+                             uint64_t line, size_t *n_rows, size_t *used)
+{
+    bulk_share *sh = &ld->share;
+    size_t half = (size_t)(e - p) / 2;
+    const char *mid;
+    pthread_t helper;
+    mlp_status st;
+
+    /* the second share begins after the line end nearest the middle */
+    if (!ld->split || (size_t)(e - p) < CSV_SPLIT_BYTES)
+        return bulk_rows(ld, p, e, line, n_rows, used);
+    mid = memchr(p + half, '\n', (size_t)(e - p) - half);
+    if (mid == NULL || mid + 1 == e)
+        return bulk_rows(ld, p, e, line, n_rows, used);
+
+    /* a bulk record takes at least one byte a column (its delimiters and
+     * line end), which bounds the rows; the matrix must not move while
+     * the helper writes into it */
+    if (reserve_rows(ld, (size_t)(e - p) / ld->n_cols + 1) != MLP_STATUS_OK)
+        return ld->e.status;
+    sh->delim = mlp_csv_delimiter(ld->csv);
+    sh->first = p;
+    sh->p = mid + 1;
+    sh->e = e;
+    sh->x = ld->x + ld->n_rows * ld->n_feat;
+    if (pthread_create(&helper, NULL, share_rows, sh) != 0)
+        return bulk_rows(ld, p, e, line, n_rows, used);
+
+    /* the first share here; the second counts only if the first was
+     * taken whole, as one thread would have gone on to it */
+    st = bulk_rows(ld, p, mid + 1, line, n_rows, used);
+    pthread_join(helper, NULL);
+    if (st != MLP_STATUS_OK || *used < (size_t)(mid + 1 - p))
+        return st;
+    st = take_share(ld, line, n_rows);
+    *used += sh->used;
+    return st;
 }
 
 /* The bulk path's roles of the columns, and room for a block's marks.
@@ -710,6 +858,13 @@ static mlp_status start_bulk(loader *ld)
     ld->bits = malloc((BULK_BYTES / 64 + 1) * sizeof *ld->bits);
     if (ld->roles == NULL || ld->bits == NULL)
         return fail(ld, MLP_STATUS_NOMEM, 0, 0, "out of memory");
+    /* a second thread for the rows, unless one already inflates gzip */
+    if (ld->opt->threads > 1 && !csv_gzip(ld->csv)) {
+        ld->share.ld = ld;
+        ld->share.bits = malloc((BULK_BYTES / 64 + 1)
+                                * sizeof *ld->share.bits);
+        ld->split = ld->share.bits != NULL;
+    }
     for (j = 0; j < ld->n_feat; j++)
         ld->roles[ld->fcol[j]] = ROLE_FEATURE;
     ld->roles[ld->label_col] = ROLE_LABEL;
@@ -731,7 +886,7 @@ static mlp_status read_rows(loader *ld)
     for (;;) {
         /* blocks of plain records, straight from the reader's buffer */
         while (csv_bulk_peek(ld->csv, BULK_BYTES, &p, &e, &line)) {
-            if (bulk_rows(ld, p, e, line, &n_rows, &used) != MLP_STATUS_OK)
+            if (bulk_block(ld, p, e, line, &n_rows, &used) != MLP_STATUS_OK)
                 return ld->e.status;
             csv_bulk_take(ld->csv, used, n_rows);
             if (used < (size_t)(e - p))
@@ -907,6 +1062,8 @@ mlp_status mlp_table_load(mlp_table *t, const char *path,
     free(ld.fcol);
     free(ld.roles);
     free(ld.bits);
+    free(ld.share.bits);
+    free(ld.share.label);
     free(ld.x);
     free(ld.y);
     label_set_free(&ld.set);

@@ -60,12 +60,12 @@ median() {
         awk '{ t[NR] = $1 } END { print t[int((NR + 1) / 2)] }'
 }
 
-# median_driver FILE: the median of the driver's own load time.
+# median_driver FILE [THREADS]: the median of the driver's own load time.
 median_driver() {
     i=0
     : > "$cache/times"
     while [ "$i" -lt "$runs" ]; do
-        "$cache/load_driver" "$1" > "$cache/driver.out"
+        "$cache/load_driver" "$1" "${2:-1}" > "$cache/driver.out"
         cut -d' ' -f1 < "$cache/driver.out" >> "$cache/times"
         i=$((i + 1))
     done
@@ -80,6 +80,12 @@ if [ "$n_rows" -ne "$rows" ] || [ "$n_feat" -ne 20 ]; then
     echo "bench_load.sh: loaded $n_rows x $n_feat, want $rows x 20" >&2
     exit 1
 fi
+"$cache/load_driver" "$csv" 2 > "$cache/driver.out"
+read -r _ n_rows _ rss2_kib _ _ < "$cache/driver.out"
+if [ "$n_rows" -ne "$rows" ]; then
+    echo "bench_load.sh: two threads loaded $n_rows rows, want $rows" >&2
+    exit 1
+fi
 "$cache/load_driver" "$csv.gz" > "$cache/driver.out"
 read -r _ n_rows_gz _ _ _ cpu_gz < "$cache/driver.out"
 if [ "$n_rows_gz" -ne "$rows" ]; then
@@ -91,6 +97,7 @@ fi
 t_cat=$(median "cat '$csv'")
 t_zcat=$(median "zcat '$csv.gz'")
 t_plain=$(median_driver "$csv")
+t_plain2=$(median_driver "$csv" 2)
 t_gz=$(median_driver "$csv.gz")
 t_numpy=
 t_pandas=
@@ -106,7 +113,8 @@ fi
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
 echo "machine: $(uname -m), $cpu"
 echo "file: $rows rows x 21 columns, $bytes bytes ($(wc -c < "$csv.gz") gzip)"
-echo "peak memory loading plain: $rss_kib KiB for a $matrix_kib KiB matrix"
+echo "peak memory loading plain: $rss_kib KiB for a $matrix_kib KiB matrix" \
+     "($rss2_kib KiB on two threads)"
 echo "processor time of one load: $cpu_plain s plain, $cpu_gz s gzip"
 row() {
     [ -n "$2" ] || return 0
@@ -116,6 +124,7 @@ row() {
 }
 printf "%-28s %10s %14s %8s\n" what time speed vs-ours
 row mlp_table_load "$t_plain"
+row mlp_table_load_2_threads "$t_plain2"
 row mlp_table_load_gzip "$t_gz"
 row cat_to_dev_null "$t_cat"
 row zcat_to_dev_null "$t_zcat"

@@ -1,7 +1,8 @@
-/* load_driver.c -- load one CSV file with mlp_table_load and print the
- * seconds it took, the shape, the peak resident memory and the processor
- * time; for bench_load.sh. */
+/* load_driver.c -- load one CSV file with mlp_table_load, on THREADS
+ * threads (default 1), and print the seconds it took, the shape, the peak
+ * resident memory and the processor time; for bench_load.sh. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -16,14 +17,17 @@ int main(int argc, char **argv)
     char msg[1200];
     double sec;
 
-    if (argc != 2) {
-        fprintf(stderr, "usage: load_driver FILE\n");
+    mlp_table_options o = { 0 };
+
+    if (argc < 2 || argc > 3
+        || (argc == 3 && (o.threads = (unsigned)atoi(argv[2])) < 1)) {
+        fprintf(stderr, "usage: load_driver FILE [THREADS]\n");
         return 64;
     }
 
     /* the load, timed on the monotonic clock */
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (mlp_table_load(&t, argv[1], NULL, &e) != MLP_STATUS_OK) {
+    if (mlp_table_load(&t, argv[1], &o, &e) != MLP_STATUS_OK) {
         fprintf(stderr, "load_driver: %s\n",
                 mlp_error_format(&e, msg, sizeof msg));
         return mlp_status_exit(e.status);
