@@ -55,14 +55,17 @@ float mlp_rng_float(mlp_rng *r)
 size_t mlp_rng_below(mlp_rng *r, size_t n)
 {
     uint64_t range = (uint64_t)n;
-    uint64_t floor = (0 - range) % range;   /* 2^64 mod n */
-    uint64_t x;
+    uint64_t x = mlp_rng_next(r);
 
     /* Reject the low 2^64 mod n values so that every residue is equally
-     * likely. */
-    do
-        x = mlp_rng_next(r);
-    while (x < floor);
+     * likely.  That bound is below n, so only a draw below n needs it:
+     * the division that finds it is all but never made. */
+    if (x < range) {
+        uint64_t floor = (0 - range) % range;   /* 2^64 mod n */
+
+        while (x < floor)
+            x = mlp_rng_next(r);
+    }
     return (size_t)(x % range);
 }
 
