@@ -9,6 +9,7 @@
 # -DCMAKE_BUILD_TYPE=RelWithDebInfo.  The tests are tests/cli/test_*.sh
 # unless scripts are named.  Each tool is replaced, through MLP_BIN_DIR,
 # by a wrapper that runs it under valgrind with one log file per process;
+# MLP_BUILD_DIR names the build itself, for a test that installs it;
 # MLP_UNDER_VALGRIND=1 tells the tests to leave out what only makes sense
 # at full speed (timings, address-space limits).  Exits 0 when every test
 # passed and every log is empty, 1 otherwise.
@@ -50,8 +51,8 @@ for script in "$@"; do
     name=$(basename "$script" .sh)
     start=$(date +%s)
     rc=0
-    MLP_SOURCE_DIR=$src MLP_BIN_DIR=$work/bin MLP_UNDER_VALGRIND=1 \
-        sh "$script" > "$work/$name.out" 2>&1 || rc=$?
+    MLP_SOURCE_DIR=$src MLP_BIN_DIR=$work/bin MLP_BUILD_DIR=$build \
+        MLP_UNDER_VALGRIND=1 sh "$script" > "$work/$name.out" 2>&1 || rc=$?
     if [ "$rc" -eq 0 ]; then
         echo "$name: passed ($(($(date +%s) - start)) s)"
     elif [ "$rc" -eq 77 ]; then
