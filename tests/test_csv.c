@@ -670,14 +670,17 @@ static void test_bulk_table(void)
     free(wy);
 }
 
+/* A row to put deep in a long file, and what loading it must say. */
+typedef struct bad_row {
+    const char *row;
+    const char *message;
+} bad_row;
+
 /* Errors deep in a long file, where the bulk path meets them, name the
  * same line and column as the reader would. */
 static void test_bulk_errors(void)
 {
-    static const struct {
-        const char *row;
-        const char *message;
-    } cases[] = {
+    static const bad_row cases[] = {
         { "1,2.5.1,0\n", "case.csv:30002:2: expected a number, got \"2.5.1\"" },
         { "1,2\n", "case.csv:30002: line 30002 has 2 fields, expected 3" },
         { "1,2,3,4\n", "line 30002 has 4 fields, expected 3" },
@@ -687,10 +690,7 @@ static void test_bulk_errors(void)
         { "1,2\r,0\n", "case.csv:30002:2: expected a number" },
         { "1,1e99,0\n", "beyond float's range" },
     };
-    static const struct {
-        const char *row;
-        const char *message;
-    } last_cases[] = {
+    static const bad_row last_cases[] = {
         { "0,1,oops\n", "case.csv:30002:3: expected a number, got \"oops\"" },
         { "0,1,\n", "case.csv:30002:3: expected a number, got \"\"" },
         { "0,1,2.5.1\r\n", "case.csv:30002:3: expected a number" },
@@ -756,11 +756,28 @@ static int same_on_two_threads(const char *path, mlp_table_options opt,
     return same;
 }
 
+/* The rows of test_two_threads(): "a,b,c", then n numeric rows, with
+ * odd before row at (none when at >= n).  Returns the length. */
+static size_t two_thread_text(char *text, size_t cap, size_t n, size_t at,
+                              const char *odd)
+{
+    size_t used = (size_t)snprintf(text, cap, "a,b,c\n");
+
+    for (size_t i = 0; i < n; i++) {
+        if (i == at)
+            used += (size_t)snprintf(text + used, cap - used, "%s", odd);
+        used += (size_t)snprintf(text + used, cap - used,
+                                 "%zu.25,-%zu,%zu\n", i, i % 9, i % 3);
+    }
+    return used;
+}
+
 /* With a second thread a large block is parsed in two shares at once.
- * Whatever stands wherever in the file, before the split, across it or
+ * Whatever stands wherever in the file, before the cut, across it or
  * after it, the table or the error must be the one a single thread gives:
- * bad numbers, short rows, quotes, blank lines, CRLF, text labels that
- * turn numbers into class names, labels in the middle. */
+ * bad numbers, short rows, quotes (one holding a line end), blank lines,
+ * CRLF, text labels that turn numbers into class names, labels in the
+ * middle. */
 static void test_two_threads(void)
 {
     static const char *const odd[] = {
@@ -769,8 +786,8 @@ static void test_two_threads(void)
         "1.5,2,cat\n", "1.5,2,\"dog\"\n", "1.5,2,1e99\n", "1.5,2,3\n",
         "1.5,nan,0\n", "1.5,2\r,0\n", "1,2,0.5\n",
     };
-    static const size_t where[] = { 1, 5000, 19999, 20000, 20001, 39999 };
-    size_t n = 40000, cap = n * 24 + 64, used, i, k, w, bad = 0;
+    size_t n = 40000, cap = n * 24 + 64, used, first, i, k, w, bad = 0;
+    size_t where[11] = { 1, 5000, 0, 0, 0, 0, 0, 0, 0, 0, n - 1 };
     char *text = malloc(cap), what[64];
     mlp_table_options plain = { 0 }, middle = { .label = "2" };
     mlp_table_options regress = { .task = MLP_TASK_REGRESS };
@@ -779,17 +796,20 @@ static void test_two_threads(void)
         CHECK(!"out of memory");
         return;
     }
+
+    /* The loader reads the header and row 0 itself, then the whole rest
+     * as one block, cut at the line end after its middle byte: the rows
+     * about that byte, give or take the length of an odd row. */
+    used = two_thread_text(text, cap, n, n, "");
+    first = (size_t)(strchr(strchr(text, '\n') + 1, '\n') + 1 - text);
+    for (i = 0, k = 0; k < first + (used - first) / 2; k++)
+        i += text[k] == '\n';
+    for (w = 2; w < 10; w++)
+        where[w] = i + w - 6;
+
     for (k = 0; k < sizeof odd / sizeof *odd; k++)
         for (w = 0; w < sizeof where / sizeof *where; w++) {
-            used = (size_t)snprintf(text, cap, "a,b,c\n");
-            for (i = 0; i < n; i++) {
-                if (i == where[w])
-                    used += (size_t)snprintf(text + used, cap - used, "%s",
-                                             odd[k]);
-                used += (size_t)snprintf(text + used, cap - used,
-                                         "%zu.25,-%zu,%zu\n", i, i % 9,
-                                         i % 3);
-            }
+            used = two_thread_text(text, cap, n, where[w], odd[k]);
             write_bytes("two.csv", text, used);
             snprintf(what, sizeof what, "case %zu at row %zu", k, where[w]);
             bad += !same_on_two_threads(temp_path("two.csv"), plain, what);

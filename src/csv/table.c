@@ -90,8 +90,8 @@ typedef struct loader {
     unsigned char *roles;
     uint64_t *bits;
 
-    /* with a second thread, the second share of each large block */
-    int split;
+    /* with a second thread (share.bits set), the second share of each
+     * large block */
     bulk_share share;
 } loader;
 
@@ -818,7 +818,7 @@ static mlp_status bulk_block(loader *ld, const char *p, const char *e,
     mlp_status st;
 
     /* the second share begins after the line end nearest the middle */
-    if (!ld->split || (size_t)(e - p) < CSV_SPLIT_BYTES)
+    if (ld->share.bits == NULL || (size_t)(e - p) < CSV_SPLIT_BYTES)
         return bulk_rows(ld, p, e, line, n_rows, used);
     mid = memchr(p + half, '\n', (size_t)(e - p) - half);
     if (mid == NULL || mid + 1 == e)
@@ -863,7 +863,6 @@ static mlp_status start_bulk(loader *ld)
         ld->share.ld = ld;
         ld->share.bits = malloc((BULK_BYTES / 64 + 1)
                                 * sizeof *ld->share.bits);
-        ld->split = ld->share.bits != NULL;
     }
     for (j = 0; j < ld->n_feat; j++)
         ld->roles[ld->fcol[j]] = ROLE_FEATURE;
